@@ -1,0 +1,33 @@
+"""NeuroCanvas engine: graph model, layer catalogue, NumPy backpropagation, training.
+
+Pure Python + NumPy; never imports Qt. See docs/api.md.
+"""
+from __future__ import annotations
+
+from . import registry
+from .errors import (
+    CompileError,
+    CycleError,
+    DivergenceError,
+    DuplicateNameError,
+    GraphError,
+    NeuroCanvasError,
+    NodeNotFoundError,
+    ParamError,
+    PortError,
+    PortInUseError,
+    ShapeError,
+    TrainingError,
+    UnknownLayerError,
+)
+from .graph import Edge, Graph, Node
+from .network import Network
+from .optim import make_optimizer, make_schedule
+from .validation import Analysis, Issue, analyze
+
+__all__ = [
+    "Analysis", "CompileError", "CycleError", "DivergenceError", "DuplicateNameError", "Edge", "Graph",
+    "GraphError", "Issue", "NeuroCanvasError", "Network", "Node", "NodeNotFoundError", "ParamError",
+    "PortError", "PortInUseError", "ShapeError", "TrainingError", "UnknownLayerError", "analyze",
+    "make_optimizer", "make_schedule", "registry",
+]

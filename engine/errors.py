@@ -1,0 +1,58 @@
+"""Typed errors of the engine. Every message says what is wrong and, where it can, how to fix it."""
+from __future__ import annotations
+
+
+class NeuroCanvasError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class GraphError(NeuroCanvasError):
+    """A graph edit that cannot be made."""
+
+
+class UnknownLayerError(GraphError):
+    """The layer type is not in the catalogue."""
+
+
+class NodeNotFoundError(GraphError):
+    """No node has that id or name."""
+
+
+class DuplicateNameError(GraphError):
+    """Another node already uses that name."""
+
+
+class PortError(GraphError):
+    """A port name does not exist on the node, or the direction is wrong."""
+
+
+class PortInUseError(PortError):
+    """The input port already has a wire; inputs take exactly one."""
+
+
+class CycleError(GraphError):
+    """The connection would close a loop; networks must be acyclic."""
+
+
+class ParamError(GraphError, ValueError):
+    """A layer parameter has a bad value."""
+
+
+class ShapeError(NeuroCanvasError):
+    """A layer cannot accept the shapes of its inputs."""
+
+
+class CompileError(NeuroCanvasError):
+    """The graph cannot be turned into an executable network."""
+
+
+class TrainingError(NeuroCanvasError):
+    """The network cannot be trained as it is, or training failed."""
+
+
+class DivergenceError(TrainingError):
+    """Training produced NaN or Inf values."""
+
+    def __init__(self, message: str, node: str | None = None):
+        super().__init__(message)
+        self.node = node

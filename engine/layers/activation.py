@@ -1,0 +1,68 @@
+"""Activation and Softmax nodes: an elementwise (or row-wise) function of their input."""
+from __future__ import annotations
+
+from .. import registry
+from ..errors import ShapeError
+from ..params import ParamSpec
+from .activation_functions import ACTIVATIONS, make_activation
+from .base import Layer, fmt_shape
+from .dense import ACTIVATION_PARAMS
+
+
+class ActivationLayer(Layer):
+    def __init__(self, name, config, in_shapes, out_shape):
+        super().__init__(name, config, in_shapes, out_shape)
+        fn = config.get("function", "softmax")
+        self.activation = make_activation(fn, config.get("negative_slope", 0.01), config.get("alpha", 1.0))
+        self.z = self.a = None
+
+    def forward(self, x, training):
+        a = self.activation.forward(x)
+        if training or self.record:
+            self.z, self.a = x, a
+        return a
+
+    def backward(self, da):
+        return self.activation.backward(self.z, self.a, da)
+
+    def backward_pre(self, dz):
+        return dz
+
+
+def _same_shape(params, in_shapes):
+    return in_shapes[0]
+
+
+def _softmax_shape(params, in_shapes):
+    (shape,) = in_shapes
+    if len(shape) != 1:
+        raise ShapeError(f"Softmax expects a 1-D vector of class scores but receives {fmt_shape(shape)}: add Flatten")
+    return shape
+
+
+registry.register(
+    registry.LayerSpec(
+        type="Activation",
+        category="Activation",
+        description="Applies an activation function to each value: a = f(z).",
+        params=registry.schema(
+            ParamSpec("function", "choice", "relu", "The activation function", choices=ACTIVATIONS),
+            *ACTIVATION_PARAMS,
+        ),
+        shape_rule=_same_shape,
+        factory=ActivationLayer,
+        name_prefix="act",
+    )
+)
+
+registry.register(
+    registry.LayerSpec(
+        type="Softmax",
+        category="Activation",
+        description="Turns class scores into probabilities that sum to 1: a_i = e^z_i / Σ e^z_j.",
+        params=registry.schema(),
+        shape_rule=_softmax_shape,
+        factory=ActivationLayer,
+        name_prefix="softmax",
+    )
+)

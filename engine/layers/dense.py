@@ -1,0 +1,122 @@
+"""Dense (fully connected) layer: z = x·W + b, a = activation(z). W has shape (inputs, units)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import registry
+from ..errors import ShapeError
+from ..initializers import INITIALIZERS, initialize
+from ..params import ParamSpec
+from .activation_functions import OUTPUT_ACTIVATIONS, make_activation
+from .base import Layer, fmt_shape
+
+
+class DenseLayer(Layer):
+    def __init__(self, name, config, in_shapes, out_shape):
+        super().__init__(name, config, in_shapes, out_shape)
+        self.activation = make_activation(config["activation"], config["negative_slope"], config["alpha"])
+        self.linear = config["activation"] == "linear"
+        self.use_bias = bool(config["use_bias"])
+        self.kernels = ("W",)
+        self.x = self.z = self.a = None
+
+    def param_shapes(self):
+        shapes = {"W": (self.in_shapes[0][0], self.config["units"])}
+        if self.use_bias:
+            shapes["b"] = (self.config["units"],)
+        return shapes
+
+    def init_params(self, rng):
+        n_in, n_out = self.in_shapes[0][0], self.config["units"]
+        c = self.config
+        out = {"W": initialize(c["initializer"], (n_in, n_out), n_in, n_out, rng, c["init_low"], c["init_high"])}
+        if self.use_bias:
+            out["b"] = np.full((n_out,), c["bias_init"])
+        return out
+
+    def initialize(self, rng, dtype):
+        super().initialize(rng, dtype)
+        self.bind()
+
+    def bind(self) -> None:
+        """Cache the arrays as attributes (the hot loop avoids dict lookups)."""
+        self.W, self.gW = self.params["W"], self.grads["W"]
+        self.b = self.params.get("b")
+        self.gb = self.grads.get("b")
+
+    def forward(self, x, training):
+        z = x @ self.W
+        if self.b is not None:
+            z += self.b
+        if training:
+            self.x = x
+        if self.linear:
+            if training or self.record:
+                self.z = self.a = z
+            return z
+        a = self.activation.forward(z)
+        if training or self.record:
+            self.z, self.a = z, a
+        return a
+
+    def backward(self, da):
+        if self.linear:
+            return self.backward_pre(da)
+        return self.backward_pre(self.activation.backward(self.z, self.a, da))
+
+    def backward_pre(self, dz):
+        np.matmul(self.x.T, dz, out=self.gW)
+        if self.gb is not None:
+            np.sum(dz, axis=0, out=self.gb)
+        if self.need_dx:
+            return dz @ self.W.T
+        return None
+
+
+def _dense_shape(params, in_shapes):
+    (shape,) = in_shapes
+    if len(shape) != 1:
+        raise ShapeError(f"Dense expects a 1-D feature vector but receives {fmt_shape(shape)}: add Flatten")
+    return (params["units"],)
+
+
+def _dense_check(params):
+    if params["initializer"] == "uniform":
+        registry.require(
+            params["init_low"] < params["init_high"],
+            f"Dense: uniform initializer needs init_low < init_high, received "
+            f"{params['init_low']:g} and {params['init_high']:g}",
+        )
+
+
+ACTIVATION_PARAMS = (
+    ParamSpec("negative_slope", "float", 0.01, "Slope of leaky_relu for z < 0", minimum=0.0, maximum=1.0,
+              visible_if=("activation", ("leaky_relu",))),
+    ParamSpec("alpha", "float", 1.0, "Scale of elu for z < 0", minimum=0.0, exclusive_min=True,
+              visible_if=("activation", ("elu",))),
+)
+
+registry.register(
+    registry.LayerSpec(
+        type="Dense",
+        category="Core",
+        description="Fully connected layer: z = x·W + b, then an optional activation.",
+        params=registry.schema(
+            ParamSpec("units", "int", 8, "Number of neurons", minimum=1, maximum=65536),
+            ParamSpec("activation", "choice", "linear", "Activation applied to z", choices=OUTPUT_ACTIVATIONS),
+            *ACTIVATION_PARAMS,
+            ParamSpec("use_bias", "bool", True, "Add a bias b to each neuron"),
+            ParamSpec("initializer", "choice", "glorot_uniform", "How W is drawn at reset", choices=INITIALIZERS),
+            ParamSpec("init_low", "float", -0.5, "Lower bound of the uniform initializer",
+                      visible_if=("initializer", ("uniform",))),
+            ParamSpec("init_high", "float", 0.5, "Upper bound of the uniform initializer",
+                      visible_if=("initializer", ("uniform",))),
+            ParamSpec("bias_init", "float", 0.0, "Initial value of every bias (Playground: 0.1)"),
+        ),
+        shape_rule=_dense_shape,
+        factory=DenseLayer,
+        name_prefix="dense",
+        check=_dense_check,
+        has_weights=True,
+    )
+)

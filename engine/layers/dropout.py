@@ -1,0 +1,50 @@
+"""Dropout: during training zero each value with probability ``rate`` and scale the rest by 1/(1−rate)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import registry
+from ..params import ParamSpec
+from .base import Layer
+
+
+class DropoutLayer(Layer):
+    def __init__(self, name, config, in_shapes, out_shape):
+        super().__init__(name, config, in_shapes, out_shape)
+        self.rate = float(config["rate"])
+        self.rng = np.random.default_rng(0)
+        self.mask = None
+
+    def set_noise(self, rng):
+        self.rng = rng
+
+    def forward(self, x, training):
+        if not training or self.rate == 0.0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=np.float64) >= self.rate
+        self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.rate)
+        return x * self.mask
+
+    def backward(self, dy):
+        if self.mask is None:
+            return dy
+        return dy * self.mask
+
+    def release(self):
+        self.mask = None
+
+
+registry.register(
+    registry.LayerSpec(
+        type="Dropout",
+        category="Regularization",
+        description="Randomly zeroes a fraction of values while training (inverted dropout); identity at inference.",
+        params=registry.schema(
+            ParamSpec("rate", "float", 0.5, "Fraction of values dropped", minimum=0.0, maximum=0.95),
+        ),
+        shape_rule=lambda params, in_shapes: in_shapes[0],
+        factory=DropoutLayer,
+        name_prefix="dropout",
+    )
+)

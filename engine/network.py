@@ -1,0 +1,499 @@
+"""Compile a Graph into an executable network: a fixed execution order over preallocated slots.
+
+The hot path (``train_step``) walks precomputed tuples, so a tiny network costs a few dozen NumPy
+calls per step and no per-step graph work. The output activation is fused with the loss where it
+matters for stability (sigmoid + bce, softmax + cross-entropy) whether it was drawn inside a Dense
+node or as a separate node.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import metrics
+from .errors import CompileError, ShapeError, TrainingError
+from .graph import Graph
+from .layers.base import Layer, fmt_shape
+from .losses import BCE, CrossEntropy, make_loss, perceptron_grad
+from .optim import Optimizer, add_l1_l2_grad, clip_grad_norm, l1_l2_penalty
+from .validation import Analysis, analyze
+
+PREDICT_CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    name: str
+    type: str
+    output_shape: tuple[int, ...]
+    parameters: int
+
+
+class Network:
+    """An executable, trainable copy of a graph.
+
+    ``Network(graph, seed=0, dtype="float32")`` compiles the graph and initialises the weights from
+    the seed (each layer draws from its own stream, derived from the seed and its name, so adding a
+    layer does not change the others' initial weights).
+    """
+
+    def __init__(self, graph: Graph, seed: int = 0, dtype: str | np.dtype = "float32"):
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise CompileError(f"dtype must be float32 or float64, received {self.dtype}")
+        self.analysis: Analysis = analyze(graph)
+        if not self.analysis.runnable:
+            problems = [i.message for i in self.analysis.issues if i.is_error and i.scope == "graph"]
+            if not problems:
+                problems = ["The network has no output"]
+            raise CompileError("The network cannot run:\n- " + "\n- ".join(problems))
+        self.seed = int(seed)
+        self._build(graph)
+        self.initialize(self.seed)
+
+    # ---- compilation -------------------------------------------------------------------
+    def _build(self, graph: Graph) -> None:
+        a = self.analysis
+        out_id = a.output_node
+        needed = graph.ancestors(out_id) | {out_id}
+        input_node = graph.node(a.input_node)
+        self.input_name = input_node.name
+        self.input_shape = tuple(a.shapes[input_node.id])
+        slot = {input_node.id: 0}
+        self.layers: dict[str, Layer] = {}
+        self.types: dict[str, str] = {input_node.name: "Input"}
+        self.output_shapes: dict[str, tuple[int, ...]] = {input_node.name: self.input_shape}
+        steps = []
+        for nid in a.order:
+            node = graph.node(nid)
+            if nid not in needed or node.type in ("Input", "Loss"):
+                continue
+            ports = node.input_ports
+            srcs = [graph.inbound(node, p).src for p in ports]  # type: ignore[union-attr]
+            in_shapes = [a.shapes[s] for s in srcs]
+            layer = node.spec.factory(node.name, node.params, in_shapes, a.shapes[nid])
+            slot[nid] = len(slot)
+            self.layers[node.name] = layer
+            self.types[node.name] = node.type
+            self.output_shapes[node.name] = a.shapes[nid]
+            steps.append((layer, tuple(slot[s] for s in srcs), slot[nid], len(srcs)))
+        self._n_slots = len(slot)
+        self.output_name = graph.node(out_id).name
+        self.output_shape = tuple(a.shapes[out_id])
+        self._out_slot = slot[out_id]
+        self._steps = steps
+        self._fsteps = [(layer.forward, ins[0], ins, out, arity) for layer, ins, out, arity in steps]
+        self._last_use = self._last_uses()
+
+        # Which slots carry a gradient: a layer with weights, or anything downstream of one.
+        requires = [False] * self._n_slots
+        for layer, ins, out, _ in steps:
+            requires[out] = bool(layer.param_shapes()) or any(requires[i] for i in ins)
+            layer.need_dx = any(requires[i] for i in ins)
+        self._requires = requires
+        self._back = [(layer, ins, out, arity) for layer, ins, out, arity in reversed(steps) if requires[out]]
+
+        self.loss_name: str | None = None
+        self.loss_fn = None
+        self.fusion = a.fusion
+        self.train_problems = [i.message for i in a.issues if i.is_error and i.scope == "train"]
+        if a.loss_node is not None:
+            loss_node = graph.node(a.loss_node)
+            self.loss_name = loss_node.name
+            self.loss_fn = make_loss(loss_node.params["function"], loss_node.params["delta"])
+        self.task = self._task()
+        self._producer = self.layers.get(self.output_name)
+
+    def _last_uses(self) -> list[int]:
+        last = [-1] * self._n_slots
+        for k, (_, ins, _, _) in enumerate(self._steps):
+            for i in ins:
+                last[i] = k
+        return last
+
+    def _task(self) -> str:
+        if self.loss_fn is None:
+            return "regression"
+        if self.loss_fn.name == "cross_entropy":
+            return "multiclass"
+        if self.loss_fn.name == "bce" or self.fusion == "step":
+            return "binary"
+        return "regression"
+
+    # ---- weights -----------------------------------------------------------------------
+    def initialize(self, seed: int | None = None) -> None:
+        """(Re-)draw every weight from the seed."""
+        if seed is not None:
+            self.seed = int(seed)
+        for name, layer in self.layers.items():
+            layer.initialize(self._layer_rng(name), self.dtype)
+        self.reseed_noise()
+        self._collect_params()
+        self._bound_optimizer: Optimizer | None = None
+
+    def _layer_rng(self, name: str, stream: int = 0) -> np.random.Generator:
+        return np.random.default_rng([self.seed, zlib.crc32(name.encode()), stream])
+
+    def reseed_noise(self, seed: int | None = None) -> None:
+        """Restart the random streams of Dropout layers (same seed -> same masks)."""
+        base = self.seed if seed is None else int(seed)
+        for name, layer in self.layers.items():
+            layer.set_noise(np.random.default_rng([base, zlib.crc32(name.encode()), 1]))
+
+    def _collect_params(self) -> None:
+        self._params: list[np.ndarray] = []
+        self._grads: list[np.ndarray] = []
+        self._kernel_mask: list[bool] = []
+        self._kernels: list[np.ndarray] = []
+        self._kernel_grads: list[np.ndarray] = []
+        self.param_keys: list[str] = []
+        for name, layer in self.layers.items():
+            for pname, arr in layer.params.items():
+                self.param_keys.append(f"{name}/{pname}")
+                self._params.append(arr)
+                self._grads.append(layer.grads[pname])
+                is_kernel = pname in layer.kernels
+                self._kernel_mask.append(is_kernel)
+                if is_kernel:
+                    self._kernels.append(arr)
+                    self._kernel_grads.append(layer.grads[pname])
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        """Copies of every parameter and state array, keyed ``<node name>/<param>``."""
+        out: dict[str, np.ndarray] = {}
+        for name, layer in self.layers.items():
+            for pname, arr in layer.params.items():
+                out[f"{name}/{pname}"] = arr.copy()
+            for sname, arr in layer.state.items():
+                out[f"{name}/{sname}"] = arr.copy()
+        return out
+
+    def set_weights(self, weights: dict[str, np.ndarray], strict: bool = True) -> None:
+        """Copy values into the existing arrays (their identity is kept for the optimizer)."""
+        targets: dict[str, np.ndarray] = {}
+        for name, layer in self.layers.items():
+            for pname, arr in {**layer.params, **layer.state}.items():
+                targets[f"{name}/{pname}"] = arr
+        unknown = sorted(set(weights) - set(targets))
+        missing = sorted(set(targets) - set(weights))
+        if strict and (unknown or missing):
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(missing))
+            if unknown:
+                parts.append("unknown " + ", ".join(unknown))
+            raise ValueError("Weights do not match the network: " + "; ".join(parts))
+        for key, value in weights.items():
+            if key not in targets:
+                continue
+            value = np.asarray(value)
+            if value.shape != targets[key].shape:
+                raise ValueError(
+                    f"Weight {key} has shape {fmt_shape(value.shape)}, the network expects "
+                    f"{fmt_shape(targets[key].shape)}"
+                )
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"Weight {key} contains NaN or Inf")
+        for key, value in weights.items():
+            if key in targets:
+                np.copyto(targets[key], value, casting="unsafe")
+
+    @property
+    def parameter_count(self) -> int:
+        return int(sum(p.size for p in self._params))
+
+    def summary(self) -> list[LayerInfo]:
+        rows = [LayerInfo(self.input_name, "Input", self.input_shape, 0)]
+        for name, layer in self.layers.items():
+            rows.append(LayerInfo(name, self.types[name], self.output_shapes[name], layer.parameter_count))
+        return rows
+
+    # ---- data checks -------------------------------------------------------------------
+    def prepare_inputs(self, X: Any) -> np.ndarray:
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == len(self.input_shape):
+            X = X[None]
+        if X.shape[1:] != self.input_shape:
+            raise ShapeError(
+                f"{self.input_name} expects samples of shape {fmt_shape(self.input_shape)}, "
+                f"received {fmt_shape(X.shape[1:])}"
+            )
+        return X
+
+    def prepare_targets(self, Y: Any, n: int | None = None) -> np.ndarray:
+        """Targets as an (N, *output_shape) array; class indices become one-hot for cross-entropy."""
+        Y = np.asarray(Y)
+        out = self.output_shape
+        if self.task == "multiclass" and Y.ndim == 1:
+            if not np.issubdtype(Y.dtype, np.integer):
+                if not np.all(np.mod(Y, 1) == 0):
+                    raise ShapeError("Class labels for cross_entropy must be whole numbers 0, 1, …")
+                Y = Y.astype(np.int64)
+            k = out[0]
+            if Y.size and (Y.min() < 0 or Y.max() >= k):
+                raise ShapeError(
+                    f"Class label {int(Y.max())} is out of range: {self.output_name} outputs {k} classes (0 to {k - 1})"
+                )
+            Y = np.eye(k, dtype=self.dtype)[Y]
+        Y = np.asarray(Y, dtype=self.dtype)
+        if Y.ndim == 1 and out == (1,):
+            Y = Y[:, None]
+        if Y.shape[1:] != out:
+            have = Y.shape[1] if Y.ndim == 2 else fmt_shape(Y.shape[1:])
+            raise ShapeError(
+                f"The targets have {have} values per sample but {self.output_name} outputs "
+                f"{fmt_shape(out)}: make its output match the targets"
+            )
+        if n is not None and len(Y) != n:
+            raise ShapeError(f"{n} input samples but {len(Y)} targets")
+        return Y
+
+    def _require_trainable(self) -> None:
+        self._require_loss()
+        if self.train_problems:
+            raise TrainingError("The network cannot be trained:\n- " + "\n- ".join(self.train_problems))
+
+    # ---- forward -----------------------------------------------------------------------
+    def predict(self, X: Any, batch_size: int = PREDICT_CHUNK) -> np.ndarray:
+        """Inference forward pass (Dropout off, BatchNorm on running statistics)."""
+        X = self.prepare_inputs(X)
+        if len(X) <= batch_size:
+            return self._infer(X)
+        return np.concatenate([self._infer(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
+
+    def _infer(self, X: np.ndarray) -> np.ndarray:
+        buf: list[Any] = [None] * self._n_slots
+        buf[0] = X
+        last = self._last_use
+        for k, (fwd, i0, ins, out, arity) in enumerate(self._fsteps):
+            buf[out] = fwd(buf[i0], False) if arity == 1 else fwd([buf[i] for i in ins], False)
+            for i in ins:
+                if last[i] == k and i != self._out_slot:
+                    buf[i] = None  # free activations as soon as no later layer needs them
+        return buf[self._out_slot]
+
+    def forward_all(self, X: Any, training: bool = False) -> dict[str, np.ndarray]:
+        """Every node's output, keyed by node name (for inspection; keeps all activations)."""
+        X = self.prepare_inputs(X)
+        buf = self._forward_train(X) if training else self._forward_keep(X)
+        out = {self.input_name: X}
+        for layer, _, slot, _ in self._steps:
+            out[layer.name] = buf[slot]
+        return out
+
+    def _forward_keep(self, X: np.ndarray) -> list[Any]:
+        buf: list[Any] = [None] * self._n_slots
+        buf[0] = X
+        for fwd, i0, ins, out, arity in self._fsteps:
+            buf[out] = fwd(buf[i0], False) if arity == 1 else fwd([buf[i] for i in ins], False)
+        return buf
+
+    def _forward_train(self, X: np.ndarray) -> list[Any]:
+        buf: list[Any] = [None] * self._n_slots
+        buf[0] = X
+        for fwd, i0, ins, out, arity in self._fsteps:
+            buf[out] = fwd(buf[i0], True) if arity == 1 else fwd([buf[i] for i in ins], True)
+        return buf
+
+    # ---- loss and backward -------------------------------------------------------------
+    def _loss_and_seed(self, a: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, bool]:
+        """The loss value and the gradient that starts backprop; the flag says it is ∂L/∂z."""
+        fusion = self.fusion
+        if fusion == "sigmoid_bce":
+            loss, dz = BCE.fused(self._producer.z, a, Y)
+            return loss, dz, True
+        if fusion == "softmax_ce":
+            loss, dz = CrossEntropy.fused(self._producer.z, a, Y)
+            return loss, dz, True
+        if fusion == "step":
+            return self.loss_fn.value(a, Y), perceptron_grad(a, Y), True
+        loss, da = self.loss_fn.value_and_grad(a, Y)
+        return loss, da, False
+
+    def _backward(self, seed: np.ndarray, pre: bool) -> None:
+        d: list[Any] = [None] * self._n_slots
+        requires = self._requires
+        first = True
+        for layer, ins, out, arity in self._back:
+            if first:
+                first = False
+                g = layer.backward_pre(seed) if pre else layer.backward(seed)
+            else:
+                dy = d[out]
+                if dy is None:
+                    for g in layer.grads.values():
+                        g.fill(0)  # no gradient reached it: do not apply a stale one
+                    continue
+                g = layer.backward(dy)
+            if g is None:
+                continue
+            if arity == 1:
+                i = ins[0]
+                if requires[i]:
+                    d[i] = g if d[i] is None else d[i] + g
+            else:
+                for i, gi in zip(ins, g):
+                    if requires[i]:
+                        d[i] = gi if d[i] is None else d[i] + gi
+
+    def loss_and_backward(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Training-mode forward and backward; fills every layer's ``grads``. Inputs prepared."""
+        buf = self._forward_train(X)
+        loss, seed, pre = self._loss_and_seed(buf[self._out_slot], Y)
+        if self._back:
+            self._backward(seed, pre)
+        return loss
+
+    def gradients(self, X: Any, Y: Any) -> tuple[float, dict[str, np.ndarray]]:
+        """Loss and ∂L/∂w for every parameter (copies), keyed like ``get_weights``."""
+        self._require_trainable()
+        X = self.prepare_inputs(X)
+        Y = self.prepare_targets(Y, len(X))
+        for g in self._grads:
+            g.fill(0)
+        loss = self.loss_and_backward(X, Y)
+        return loss, {k: g.copy() for k, g in zip(self.param_keys, self._grads)}
+
+    def train_step(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        optimizer: Optimizer,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        clip_norm: float | None = None,
+    ) -> float:
+        """One gradient-descent step on a prepared batch; returns the data loss before the step."""
+        self.bind_optimizer(optimizer)
+        loss = self.loss_and_backward(X, Y)
+        self.apply_gradients(optimizer, l1, l2, clip_norm)
+        return loss
+
+    def bind_optimizer(self, optimizer: Optimizer) -> None:
+        """Attach the optimizer to this network's parameter arrays (once; a no-op afterwards)."""
+        if self._bound_optimizer is not optimizer:
+            self._require_trainable()
+            optimizer.bind(self._params, self._kernel_mask)
+            self._bound_optimizer = optimizer
+
+    def apply_gradients(
+        self, optimizer: Optimizer, l1: float = 0.0, l2: float = 0.0, clip_norm: float | None = None
+    ) -> float | None:
+        """Regularize, clip and apply the gradients left by the last backward pass.
+
+        Returns the gradient norm before clipping when clipping is on.
+        """
+        if l1 or l2:
+            add_l1_l2_grad(self._kernels, self._kernel_grads, l1, l2)
+        norm = clip_grad_norm(self._grads, clip_norm) if clip_norm else None
+        optimizer.step(self._params, self._grads)
+        return norm
+
+    def penalty(self, l1: float, l2: float) -> float:
+        return l1_l2_penalty(self._kernels, l1, l2) if (l1 or l2) else 0.0
+
+    # ---- evaluation --------------------------------------------------------------------
+    def loss(self, X: Any, Y: Any) -> float:
+        """Inference-mode loss on a dataset."""
+        return self.evaluate(X, Y)["loss"]
+
+    def _predict_with_logits(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Inference outputs and, when the loss is fused, the output layer's pre-activation z."""
+        if self.fusion not in ("sigmoid_bce", "softmax_ce"):
+            return self.predict(X), None
+        producer = self._producer
+        preds, logits = [], []
+        producer.record = True
+        try:
+            for i in range(0, max(len(X), 1), PREDICT_CHUNK):
+                preds.append(self._infer(X[i : i + PREDICT_CHUNK]))
+                logits.append(producer.z)
+        finally:
+            producer.record = False
+            producer.z = None
+        if len(preds) == 1:
+            return preds[0], logits[0]
+        return np.concatenate(preds), np.concatenate(logits)
+
+    def per_sample_loss(self, X: Any, Y: Any) -> np.ndarray:
+        """Inference-mode loss of every sample."""
+        self._require_loss()
+        X = self.prepare_inputs(X)
+        Y = self.prepare_targets(Y, len(X))
+        pred, z = self._predict_with_logits(X)
+        return self._per_sample(pred, z, Y)
+
+    def _per_sample(self, pred: np.ndarray, z: np.ndarray | None, Y: np.ndarray) -> np.ndarray:
+        if self.fusion == "sigmoid_bce":
+            return BCE.fused_per_sample(z, Y)
+        if self.fusion == "softmax_ce":
+            return CrossEntropy.fused_per_sample(z, Y)
+        return self.loss_fn.per_sample(pred, Y)
+
+    def _require_loss(self) -> None:
+        if self.loss_fn is None:
+            raise TrainingError("The network has no Loss node, so there is no loss to compute: add one")
+
+    def evaluate(self, X: Any, Y: Any) -> dict[str, float]:
+        """Loss plus accuracy (classification) or MAE and R² (regression), inference mode."""
+        self._require_loss()
+        X = self.prepare_inputs(X)
+        Y = self.prepare_targets(Y, len(X))
+        if len(X) == 0:
+            return {"loss": float("nan")}
+        pred, z = self._predict_with_logits(X)
+        if z is None and self.fusion != "step":
+            loss = self.loss_fn.value(pred, Y)
+        else:
+            loss = float(self._per_sample(pred, z, Y).mean())
+        out = {"loss": loss}
+        if self.task in ("binary", "multiclass"):
+            out["accuracy"] = metrics.accuracy(pred, Y, self.task)
+        else:
+            out["mae"] = metrics.mae(pred, Y)
+            out["r2"] = metrics.r2(pred, Y)
+        return out
+
+    # ---- diagnosis ---------------------------------------------------------------------
+    def first_nonfinite(self, X: Any) -> tuple[str, str] | None:
+        """The first node (in execution order) whose weights or output hold NaN/Inf, and what."""
+        X = self.prepare_inputs(X)
+        if not np.all(np.isfinite(X)):
+            return self.input_name, "the input data contains NaN or Inf"
+        buf: list[Any] = [None] * self._n_slots
+        buf[0] = X
+        with np.errstate(all="ignore"):
+            for layer, ins, out, arity in self._steps:
+                for pname, arr in layer.params.items():
+                    if not np.all(np.isfinite(arr)):
+                        return layer.name, f"its weight {pname} contains NaN or Inf"
+                args = buf[ins[0]] if arity == 1 else [buf[i] for i in ins]
+                buf[out] = layer.forward(args, False)
+                if not np.all(np.isfinite(buf[out])):
+                    return layer.name, "its output contains NaN or Inf"
+        return None
+
+    def params_finite(self) -> bool:
+        return all(np.isfinite(p).all() for p in self._params)
+
+    def release(self) -> None:
+        """Forget the activations kept from the last training step."""
+        for layer in self.layers.values():
+            layer.release()
+
+    @property
+    def parameters(self) -> list[np.ndarray]:
+        return self._params
+
+    @property
+    def gradient_buffers(self) -> list[np.ndarray]:
+        return self._grads
+
+    def layer(self, name: str) -> Layer:
+        return self.layers[name]
+
+    def iter_layers(self) -> Iterable[tuple[str, Layer]]:
+        return self.layers.items()
