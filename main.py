@@ -40,7 +40,12 @@ def _lazy(target: str) -> Command:
 
 #: Subcommands by name. Adding one is one line, e.g.
 #:     "train": _lazy("engine.cli:train"),
-SUBCOMMANDS: dict[str, Command] = {}
+SUBCOMMANDS: dict[str, Command] = {
+    "train": _lazy("engine.cli.train:train"),
+    "export": _lazy("engine.cli.export:export"),
+    "info": _lazy("engine.cli.info:info"),
+    "predict": _lazy("engine.cli.predict:predict"),
+}
 
 
 def _usage() -> str:

@@ -23,11 +23,13 @@ from .errors import (
 from .graph import Edge, Graph, Node
 from .network import Network
 from .optim import make_optimizer, make_schedule
+from .trainer import Callback, StepInfo, TrainConfig, Trainer, TrainResult
 from .validation import Analysis, Issue, analyze
 
 __all__ = [
     "Analysis", "CompileError", "CycleError", "DivergenceError", "DuplicateNameError", "Edge", "Graph",
     "GraphError", "Issue", "NeuroCanvasError", "Network", "Node", "NodeNotFoundError", "ParamError",
     "PortError", "PortInUseError", "ShapeError", "TrainingError", "UnknownLayerError", "analyze",
-    "make_optimizer", "make_schedule", "registry",
+    "make_optimizer", "make_schedule", "registry", "Callback", "StepInfo", "TrainConfig", "Trainer",
+    "TrainResult",
 ]

@@ -18,6 +18,10 @@ class NodeNotFoundError(GraphError):
     """No node has that id or name."""
 
 
+class InvalidNameError(GraphError, ValueError):
+    """A node name does not follow the naming rule (letters, digits, '_', '-', '.')."""
+
+
 class DuplicateNameError(GraphError):
     """Another node already uses that name."""
 
@@ -27,15 +31,32 @@ class PortError(GraphError):
 
 
 class PortInUseError(PortError):
-    """The input port already has a wire; inputs take exactly one."""
+    """The input port already has a wire; inputs take exactly one. ``existing`` is that wire."""
+
+    def __init__(self, message: str, existing: object = None):
+        super().__init__(message)
+        self.existing = existing
 
 
 class CycleError(GraphError):
-    """The connection would close a loop; networks must be acyclic."""
+    """The connection would close a loop; networks must be acyclic. ``path`` lists the node ids."""
+
+    def __init__(self, message: str, path: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.path = tuple(path)
 
 
 class ParamError(GraphError, ValueError):
-    """A layer parameter has a bad value."""
+    """A layer parameter has a bad value.
+
+    ``param`` names the parameter when one is to blame (None for a rule between parameters) and
+    ``owner`` the layer type or node name, so an inspector can highlight the field.
+    """
+
+    def __init__(self, message: str, param: str | None = None, owner: str | None = None):
+        super().__init__(message)
+        self.param = param
+        self.owner = owner
 
 
 class ShapeError(NeuroCanvasError):

@@ -126,21 +126,28 @@ class CrossEntropy(LossFunction):
         return -(y * np.log(q)).sum(axis=1)
 
     @staticmethod
-    def _lse(z: np.ndarray) -> np.ndarray:
-        m = z.max(axis=1, keepdims=True)
-        return (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))[:, 0]
+    def _shifted(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """s = z − max(z) per row and ln Σ e^s (log-sum-exp), so that lse(z) − z = ln Σ e^s − s.
+
+        Keeping the max out avoids the cancellation of (max + ln Σ e^s) − z, which in float32 costs
+        all the digits of a confident prediction's small loss (and could make it negative).
+        """
+        s = z - z.max(axis=1, keepdims=True)
+        return s, np.log(np.exp(s).sum(axis=1))
 
     @classmethod
     def fused(cls, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """softmax + cross-entropy from the logits z via log-sum-exp (a = softmax(z))."""
         n = len(z)
         ysum = y.sum(axis=1)
-        loss = float(np.dot(ysum, cls._lse(z)) - np.vdot(y, z)) / n
+        s, log_sum = cls._shifted(z)
+        loss = float(np.dot(ysum, log_sum) - np.vdot(y, s)) / n
         return loss, (a * ysum[:, None] - y) * (1.0 / n)
 
     @classmethod
     def fused_per_sample(cls, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return y.sum(axis=1) * cls._lse(z) - (y * z).sum(axis=1)
+        s, log_sum = cls._shifted(z)
+        return y.sum(axis=1) * log_sum - (y * s).sum(axis=1)
 
 
 def make_loss(name: str, delta: float = 1.0) -> LossFunction:

@@ -497,3 +497,24 @@ class Network:
 
     def iter_layers(self) -> Iterable[tuple[str, Layer]]:
         return self.layers.items()
+
+
+def weight_shapes(graph: Graph) -> dict[str, tuple[int, ...]] | None:
+    """The shape of every weight and state array the compiled graph would have, without allocating
+    them; None when the graph cannot run."""
+    analysis = analyze(graph)
+    if not analysis.runnable:
+        return None
+    needed = graph.ancestors(analysis.output_node) | {analysis.output_node}
+    shapes: dict[str, tuple[int, ...]] = {}
+    for nid in analysis.order:
+        node = graph.node(nid)
+        if nid not in needed or node.spec.factory is None:
+            continue
+        in_shapes = [analysis.shapes[graph.inbound(node, p).src] for p in node.input_ports]  # type: ignore[union-attr]
+        layer = node.spec.factory(node.name, node.params, in_shapes, analysis.shapes[nid])
+        for pname, shape in layer.param_shapes().items():
+            shapes[f"{node.name}/{pname}"] = tuple(shape)
+        for sname, arr in layer.init_state().items():
+            shapes[f"{node.name}/{sname}"] = tuple(np.shape(arr))
+    return shapes

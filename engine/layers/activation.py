@@ -6,7 +6,7 @@ from ..errors import ShapeError
 from ..params import ParamSpec
 from .activation_functions import ACTIVATIONS, make_activation
 from .base import Layer, fmt_shape
-from .dense import ACTIVATION_PARAMS
+from .dense import activation_params
 
 
 class ActivationLayer(Layer):
@@ -47,7 +47,7 @@ registry.register(
         description="Applies an activation function to each value: a = f(z).",
         params=registry.schema(
             ParamSpec("function", "choice", "relu", "The activation function", choices=ACTIVATIONS),
-            *ACTIVATION_PARAMS,
+            *activation_params("function"),
         ),
         shape_rule=_same_shape,
         factory=ActivationLayer,

@@ -52,6 +52,10 @@ class Layer:
     def set_noise(self, rng: np.random.Generator) -> None:
         """Give a stochastic layer (Dropout) its random stream."""
 
+    def get_noise(self) -> np.random.Generator | None:
+        """The random stream of a stochastic layer (None for deterministic layers)."""
+        return None
+
     @property
     def parameter_count(self) -> int:
         return int(sum(int(np.prod(s)) for s in self.param_shapes().values()))

@@ -83,18 +83,21 @@ def _dense_shape(params, in_shapes):
 def _dense_check(params):
     if params["initializer"] == "uniform":
         registry.require(
-            params["init_low"] < params["init_high"],
-            f"Dense: uniform initializer needs init_low < init_high, received "
+            params["init_low"] <= params["init_high"],
+            f"Dense: uniform initializer needs init_low ≤ init_high (equal bounds give a constant), received "
             f"{params['init_low']:g} and {params['init_high']:g}",
         )
 
 
-ACTIVATION_PARAMS = (
-    ParamSpec("negative_slope", "float", 0.01, "Slope of leaky_relu for z < 0", minimum=0.0, maximum=1.0,
-              visible_if=("activation", ("leaky_relu",))),
-    ParamSpec("alpha", "float", 1.0, "Scale of elu for z < 0", minimum=0.0, exclusive_min=True,
-              visible_if=("activation", ("elu",))),
-)
+def activation_params(selector: str) -> tuple[ParamSpec, ParamSpec]:
+    """The activations' own parameters, shown when the parameter ``selector`` picks their function."""
+    return (
+        ParamSpec("negative_slope", "float", 0.01, "Slope of leaky_relu for z < 0", minimum=0.0, maximum=1.0,
+                  visible_if=(selector, ("leaky_relu",))),
+        ParamSpec("alpha", "float", 1.0, "Scale of elu for z < 0", minimum=0.0, exclusive_min=True,
+                  visible_if=(selector, ("elu",))),
+    )
+
 
 registry.register(
     registry.LayerSpec(
@@ -104,12 +107,12 @@ registry.register(
         params=registry.schema(
             ParamSpec("units", "int", 8, "Number of neurons", minimum=1, maximum=65536),
             ParamSpec("activation", "choice", "linear", "Activation applied to z", choices=OUTPUT_ACTIVATIONS),
-            *ACTIVATION_PARAMS,
+            *activation_params("activation"),
             ParamSpec("use_bias", "bool", True, "Add a bias b to each neuron"),
             ParamSpec("initializer", "choice", "glorot_uniform", "How W is drawn at reset", choices=INITIALIZERS),
             ParamSpec("init_low", "float", -0.5, "Lower bound of the uniform initializer",
                       visible_if=("initializer", ("uniform",))),
-            ParamSpec("init_high", "float", 0.5, "Upper bound of the uniform initializer",
+            ParamSpec("init_high", "float", 0.5, "Upper bound of the uniform initializer (equal bounds: every weight is that value)",
                       visible_if=("initializer", ("uniform",))),
             ParamSpec("bias_init", "float", 0.0, "Initial value of every bias (Playground: 0.1)"),
         ),

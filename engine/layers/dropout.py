@@ -18,6 +18,9 @@ class DropoutLayer(Layer):
     def set_noise(self, rng):
         self.rng = rng
 
+    def get_noise(self):
+        return self.rng
+
     def forward(self, x, training):
         if not training or self.rate == 0.0:
             self.mask = None

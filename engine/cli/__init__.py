@@ -1,0 +1,1 @@
+"""The command line: ``python main.py train|export|info|predict …`` (see docs/cli.md)."""

@@ -1,0 +1,119 @@
+"""From a document to a ready-to-train setup, and back: the glue the CLI, the GUI worker and scripts share.
+
+``open_session(doc)`` loads the dataset the document names, splits it, fits the preprocessing on
+the training split (or reuses the one saved with trained weights), compiles the network (with the
+saved weights, unless ``restart``) and builds a Trainer whose validation data is the test split.
+``store(session)`` writes the weights, history and preprocessing back into the document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .data import Prepared, Preprocessor, prepare
+from .document import Document
+from .errors import TrainingError
+from .layers.base import fmt_shape
+from .network import Network
+from .trainer import Trainer
+
+
+@dataclass
+class Session:
+    doc: Document
+    data: Prepared
+    network: Network
+    trainer: Trainer
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+
+    @property
+    def preprocessor(self) -> Preprocessor:
+        return self.data.preprocessor
+
+
+def document_dir(doc: Document) -> Path | None:
+    return Path(doc.path).resolve().parent if doc.path else None
+
+
+def open_session(doc: Document, restart: bool = False, base_dir: str | Path | None = None) -> Session:
+    """Everything needed to train ``doc``; raises TrainingError/ValueError with a clear message."""
+    base = base_dir if base_dir is not None else document_dir(doc)
+    saved = None
+    if doc.weights and doc.preprocessing and not restart:
+        saved = Preprocessor.from_dict(doc.preprocessing)
+    data = prepare(doc.dataset, base, preprocessor=saved)
+    pre = data.preprocessor
+    net = Network(doc.graph, seed=doc.training.seed, dtype=doc.dtype)
+    check_fit(net, pre, data.train.y)
+    if doc.weights and not restart:
+        net.set_weights(doc.weights)
+    X_train, Y_train = pre.transform(data.train.X), pre.encode_targets(data.train.y)
+    X_test, Y_test = pre.transform(data.test.X), pre.encode_targets(data.test.y)
+    validation = (X_test, Y_test) if len(X_test) else None
+    trainer = Trainer(net, X_train, Y_train, doc.training, validation=validation)
+    if doc.history and not restart:
+        trainer.resume_history(doc.history)
+    return Session(doc, data, net, trainer, X_train, Y_train, X_test, Y_test)
+
+
+def check_fit(net: Network, pre: Preprocessor, y_train: np.ndarray) -> None:
+    """Explain a mismatch between the data and the network's Input or output layer."""
+    want = tuple(pre.network_input_shape)
+    if tuple(net.input_shape) != want:
+        names = pre.network_input_names
+        listed = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+        shape = list(want)
+        raise TrainingError(
+            f"The data gives samples of shape {fmt_shape(want)} ({listed}) but {net.input_name} expects "
+            f"{fmt_shape(net.input_shape)}: set {net.input_name}'s shape to {shape}"
+        )
+    out = tuple(net.output_shape)
+    if pre.is_classification:
+        k = len(pre.class_names)
+        if net.task == "multiclass" and out != (k,):
+            raise TrainingError(f"The data has {k} classes but {net.output_name} outputs {fmt_shape(out)}: "
+                                f"set its units to {k}")
+        if net.task == "binary" and out != (1,):
+            raise TrainingError(f"Two classes need one sigmoid output, but {net.output_name} outputs "
+                                f"{fmt_shape(out)}: set its units to 1")
+        if net.task == "regression":
+            raise TrainingError(f"The data is a classification ({k} classes) but the Loss is "
+                                f"{net.loss_fn.name if net.loss_fn else 'missing'}: use bce with 1 sigmoid output "
+                                f"for 2 classes, cross_entropy with a Softmax for more")
+        if net.task == "binary" and k != 2:
+            raise TrainingError(f"The data has {k} classes; bce handles two. Use {k} units, a Softmax and "
+                                f"cross_entropy")
+    else:
+        width = 1 if np.ndim(y_train) == 1 else int(np.shape(y_train)[1])
+        if net.task != "regression":
+            raise TrainingError("The data is a regression (numeric targets) but the Loss is a classification "
+                                "loss: use mse, mae or huber")
+        if out != (width,):
+            raise TrainingError(f"The data has {width} target value(s) per sample but {net.output_name} outputs "
+                                f"{fmt_shape(out)}")
+
+
+def store(session: Session) -> Document:
+    """Copy the trained weights, the history and the preprocessing into the document."""
+    doc = session.doc
+    doc.weights = session.network.get_weights()
+    doc.history = {k: list(v) for k, v in session.trainer.history.items()}
+    doc.preprocessing = session.preprocessor.to_dict()
+    return doc
+
+
+def predict(doc: Document, X_raw: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Labels (or values) and class probabilities for raw features, from a trained document."""
+    if not doc.weights:
+        raise TrainingError("The network has no trained weights yet: train it first")
+    net = doc.network()
+    if doc.preprocessing is None:
+        out = net.predict(X_raw)
+        return out, None
+    return Preprocessor.from_dict(doc.preprocessing).predict(net, X_raw)
