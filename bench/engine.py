@@ -178,9 +178,12 @@ def _info(kind: str) -> dict:
         except ImportError:
             return {"available": False}
         return {"available": True, "version": torch.__version__, "threads": torch.get_num_threads()}
-    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    return {"available": True, "version": np.__version__, "blas": f"{blas.get('name')} {blas.get('version')}",
-            "threads": _blas_threads()}
+    try:  # NumPy ≥ 1.26
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        name = f"{blas.get('name')} {blas.get('version')}"
+    except (TypeError, KeyError):
+        name = "unknown"
+    return {"available": True, "version": np.__version__, "blas": name, "threads": _blas_threads()}
 
 
 def _time_box(steps, seconds: float) -> float:
@@ -353,8 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"numpy {info['ours']['version']}, BLAS {info['ours']['blas']}, {info['ours']['threads']} BLAS threads")
         print(f"torch {info['torch']['version']}, {info['torch']['threads']} torch threads" if torch_ok
               else "torch: not installed (only our figures are shown; the targets need it)")
+        beside = f"; {args.busy} spinning process(es) beside" if args.busy else ""
         print(f"before: load average {loadavg()}, CPU {busy_before:.0%} busy; {args.rounds} rounds × "
-              f"{args.seconds:g} s per contestant" + (f"; {args.busy} spinning process(es) beside" if args.busy else ""))
+              f"{args.seconds:g} s per contestant{beside}")
         samples: dict[tuple[str, str, str], list[float]] = {}
         own = [os.getpid()] + [p.pid for p in spinners] + [w.proc.pid for w in workers.values()]
         repeats = 0

@@ -11,6 +11,7 @@ from .errors import (
     DivergenceError,
     DuplicateNameError,
     GraphError,
+    InvalidNameError,
     NeuroCanvasError,
     NodeNotFoundError,
     ParamError,
@@ -20,6 +21,8 @@ from .errors import (
     TrainingError,
     UnknownLayerError,
 )
+from .document import Document
+from .fileformat import FileFormatError, dumps, load, loads, save
 from .graph import Edge, Graph, Node
 from .network import Network
 from .optim import make_optimizer, make_schedule
@@ -31,5 +34,5 @@ __all__ = [
     "GraphError", "Issue", "NeuroCanvasError", "Network", "Node", "NodeNotFoundError", "ParamError",
     "PortError", "PortInUseError", "ShapeError", "TrainingError", "UnknownLayerError", "analyze",
     "make_optimizer", "make_schedule", "registry", "Callback", "StepInfo", "TrainConfig", "Trainer",
-    "TrainResult",
+    "TrainResult", "Document", "FileFormatError", "InvalidNameError", "dumps", "load", "loads", "save",
 ]

@@ -29,7 +29,7 @@ MAX_NODES = 4096               # connect() checks for cycles, so reading E wires
 MAX_EDGES = 4 * MAX_NODES
 MAX_SAMPLE_VALUES = 10_000_000  # values in one sample (an Input's shape), or any shape parameter
 MAX_WEIGHT_ELEMENTS = 50_000_000
-MAX_LAYER_VALUES = 4_000_000   # per-sample output of one layer, for checking weights against the graph
+MAX_LAYER_VALUES = 16_000_000  # per-sample output of one layer: weight_shapes() allocates BatchNorm state
 MAX_PROBLEMS = 500
 MAX_MESSAGE = 400
 WEIGHT_DTYPES = ("float32", "float64")
@@ -364,7 +364,7 @@ def _read_edge(g: Graph, ed: Any, ids: set[str], skipped: dict[str, str], proble
 
 
 # ---- training settings -----------------------------------------------------------------
-_FLOAT_SETTINGS = ("learning_rate", "l1", "l2", "clip_norm", "validation_split")
+FLOAT_SETTINGS = ("learning_rate", "l1", "l2", "clip_norm", "validation_split")
 _INT_SETTINGS = ("epochs", "batch_size", "seed", "early_stopping", "eval_every")
 _OPTIONAL_SETTINGS = ("clip_norm", "early_stopping")
 
@@ -403,9 +403,9 @@ def _setting(key: str, value: Any) -> Any:
     if key in _OPTIONAL_SETTINGS and value is None:
         return None
     if key in ("optimizer_params", "schedule_params"):
-        if not isinstance(value, dict) or not all(real(v) is not None for v in value.values()):
-            raise_type(value, "an object of numbers")
-        return {k: (v if isinstance(v, int) else float(v)) for k, v in value.items()}
+        if not isinstance(value, dict) or not all(isinstance(v, bool) or real(v) is not None for v in value.values()):
+            raise_type(value, "an object of numbers and true/false values")
+        return {k: (v if isinstance(v, (bool, int)) else float(v)) for k, v in value.items()}
     if key in ("shuffle", "restore_best"):
         if not isinstance(value, bool):
             raise_type(value, "true or false")

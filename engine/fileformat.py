@@ -26,10 +26,12 @@ from .document import DEFAULT_DATASET, Document
 from .errors import NeuroCanvasError
 from .file_sections import (
     DATASET_KEYS,
+    FLOAT_SETTINGS,
     Problems,
     check_keys,
     encode_array,
     free_json,
+    key_path,
     limit_depth,
     read_dataset,
     read_graph,
@@ -70,7 +72,17 @@ class FileFormatError(NeuroCanvasError):
 
 # ---- writing ---------------------------------------------------------------------------
 def to_dict(doc: Document) -> dict[str, Any]:
-    """The document as the JSON object a file holds (keys in their canonical order)."""
+    """The JSON object the file holds (plain JSON types, nothing shared with ``doc``)."""
+    return json.loads(dumps(doc))
+
+
+def dumps(doc: Document) -> str:
+    """The file's text: canonical JSON, two-space indent, short objects and number lists on one line."""
+    return _encode(_file_dict(doc), 0, "") + "\n"
+
+
+def _file_dict(doc: Document) -> dict[str, Any]:
+    """The file's object, keys in their canonical order (values may still be NumPy scalars)."""
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "dtype": doc.dtype,
                             "graph": _graph_dict(doc), "training": _training_dict(doc.training),
                             "dataset": _dataset_dict(doc.dataset)}
@@ -97,7 +109,7 @@ def _graph_dict(doc: Document) -> dict[str, Any]:
 
 def _training_dict(cfg: TrainConfig) -> dict[str, Any]:
     out = cfg.to_dict()
-    for key in ("learning_rate", "l1", "l2", "clip_norm", "validation_split"):
+    for key in FLOAT_SETTINGS:
         if isinstance(out[key], (int, np.integer)) and not isinstance(out[key], bool):
             out[key] = float(out[key])
     out["optimizer_params"] = _sorted(out["optimizer_params"])
@@ -121,11 +133,6 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-def dumps(doc: Document) -> str:
-    """The file's text: canonical JSON, two-space indent, short objects and number lists on one line."""
-    return _encode(to_dict(doc), 0, "") + "\n"
-
-
 WIDTH = 120
 _SCALARS = (str, int, float, bool, np.integer, np.floating, np.bool_, type(None))
 
@@ -147,7 +154,7 @@ def _encode(value: Any, level: int, path: str) -> str:
         for k, v in value.items():
             if not isinstance(k, str):
                 raise TypeError(f"{path}: the key {k!r} is not text; a network file's keys are text")
-            parts.append(json.dumps(k, ensure_ascii=False) + ": " + _encode(v, level + 1, f"{path}.{k}"))
+            parts.append(json.dumps(k, ensure_ascii=False) + ": " + _encode(v, level + 1, key_path(path, k)))
         flat = all(isinstance(v, _SCALARS) for v in value.values())
         simple = all(isinstance(v, _SCALARS) or (isinstance(v, list) and all(isinstance(x, _SCALARS) for x in v))
                      for v in value.values())
@@ -179,7 +186,9 @@ def _scalar(value: Any, path: str) -> str:
 def save(doc: Document, path: str | os.PathLike[str]) -> None:
     """Write the document atomically: a crash mid-save leaves the old file intact.
 
-    Raises OSError when the file cannot be written (and leaves no temporary file behind).
+    Raises OSError when the file cannot be written (and leaves no temporary file behind), and
+    TypeError naming the place when the document holds something JSON cannot (e.g. an object in
+    ``view``); nothing is written then.
     """
     text = dumps(doc)
     atomic_write_text(path, text)
@@ -271,8 +280,9 @@ def _from_dict(data: Any, path: str | None) -> Document:
         data = migrate(data, version, problems)
         graph_data = data.get("graph")
         if not isinstance(graph_data, dict):
-            what = "is missing" if graph_data is None else f"is {show(graph_data)}"
-            problems.add("graph", f"{what}, not an object with nodes and edges: there is no network to open")
+            what = "missing" if graph_data is None else f"expected an object with nodes and edges, received " \
+                f"{show(graph_data)}"
+            problems.add("graph", f"{what}: there is no network to open")
     if version is None or not isinstance(graph_data, dict):
         raise FileFormatError(problems.result(), path)
     check_keys(data, TOP_LEVEL_KEYS, problems, "", "section")

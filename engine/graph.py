@@ -337,7 +337,7 @@ class Graph:
                 self._name_floor[prefix] = k
 
     def _check_name(self, name: Any, ignore: str | None = None) -> None:
-        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
             raise InvalidNameError(
                 f"Invalid node name {name!r}: use letters, digits, '_', '-' or '.', "
                 "start with a letter or '_', at most 64 characters"

@@ -515,6 +515,6 @@ def weight_shapes(graph: Graph) -> dict[str, tuple[int, ...]] | None:
         layer = node.spec.factory(node.name, node.params, in_shapes, analysis.shapes[nid])
         for pname, shape in layer.param_shapes().items():
             shapes[f"{node.name}/{pname}"] = tuple(shape)
-        for sname, arr in layer.init_state().items():
-            shapes[f"{node.name}/{sname}"] = tuple(np.shape(arr))
+        for sname, shape in layer.state_shapes().items():
+            shapes[f"{node.name}/{sname}"] = tuple(shape)
     return shapes

@@ -2,19 +2,23 @@
 
 The trainer owns the order of batches (reshuffled each epoch from its seed), the optimizer and the
 learning-rate schedule. ``step()`` trains one batch, ``run()`` trains until the epochs are done or
-another thread calls ``stop()``.
+another thread calls ``stop()``; ``state()``/``load_state()`` checkpoint everything needed to go on
+bit for bit.
 
 NaN guard. After every update the weights (and layer state such as BatchNorm's running statistics)
-are copied into one flat buffer whose sum of squares is taken: a finite result means every value is
-finite, so one ``concatenate`` and one ``dot`` per step check the whole network. The previous verified copy
-is kept, so when a step produces NaN/Inf — in its loss, its update or the epoch's metrics — the
-trainer puts back the last finite weights, names the first node whose values broke, and raises
-:class:`DivergenceError` (``run()`` turns it into the status ``"diverged"``).
+are copied into one flat buffer whose sum of squares is taken: a finite result proves every value
+finite, so one ``concatenate`` and one ``dot`` per step check the whole network. The previous
+verified copy is kept. When a step produces NaN/Inf — in its loss, its update or the epoch's
+metrics — the trainer names the first node whose values broke, puts back the last finite weights
+(those the failed step started from: its loss broke, or its update made them non-finite) and raises
+:class:`DivergenceError`, which ``run()`` turns into the status ``"diverged"``.
 
-Speed. ``step()`` adds to ``Network.train_step`` only a slice per batch, the schedule, that check,
-one ``np.errstate`` and a small ``StepInfo``: on the 2-8-8-1 Playground network at batch 10 this is
-about 10 % (see bench/engine.py). Per-step values are not stored (a long session would grow without
-bound); callbacks receive them in ``StepInfo``. History is per epoch.
+Speed. ``step()`` adds to ``Network.train_step`` a slice per batch, the schedule, that check, one
+``np.errstate`` and a small ``StepInfo``: about 18 % more time per step on the 2-8-8-1 Playground
+network at batch 10, the smallest case (bench/engine.py measures it). The per-epoch metrics are an
+inference pass over all the training and validation data; ``eval_every`` thins them out.
+Per-step values are not stored (a long session would grow without bound): callbacks receive them
+in ``StepInfo``.
 """
 from __future__ import annotations
 
@@ -550,15 +554,17 @@ class Trainer:
         n = len(epochs)
         if any(not isinstance(v, (list, tuple)) or len(v) != n for v in history.values()):
             raise ValueError("A history needs lists of one value per epoch, all as long as history['epoch']")
-        if any(not _is_count(e, 1) for e in epochs) or any(a >= b for a, b in zip(epochs, epochs[1:])):
+        whole = all(isinstance(e, (int, float, np.integer, np.floating)) and not isinstance(e, bool)
+                    and math.isfinite(e) and e >= 1 and e == int(e) for e in epochs)
+        if not whole or any(a >= b for a, b in zip(epochs, epochs[1:])):
             raise ValueError("history['epoch'] must count up from 1")
         merged = {k: list(v) for k, v in history.items()}
+        merged["epoch"] = [int(e) for e in epochs]
         for k in self.metric_names():
             merged.setdefault(k, [math.nan] * n)
         self.history = merged
-        self.epoch, self.batch, self._Xs = (int(epochs[-1]) if n else 0), 0, None
+        self.epoch, self.batch, self._Xs = (merged["epoch"][-1] if n else 0), 0, None
         self._best = None
-
 
     def reset(self, seed: int | None = None) -> None:
         """Re-initialise the weights and forget the optimizer state, history and position."""
@@ -600,18 +606,35 @@ class Trainer:
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
-        """Continue from a ``state()`` taken on this trainer or one with the same network and data."""
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"Unknown trainer state version {state.get('version')!r}")
-        batch_size = int(state["batch_size"])
-        batches = math.ceil(len(self.X) / batch_size)
-        batch = int(state["batch"])
-        order = state["order"]
-        if batch_size > len(self.X) or not 0 <= batch < batches:
-            raise ValueError(f"The state (batch {batch} of size {batch_size}) does not fit "
-                             f"the training data ({len(self.X)} samples)")
-        if batch and self.config.shuffle and (order is None or len(order) != len(self.X)):
-            raise ValueError("The state's shuffled order does not match the training data")
+        """Continue from a ``state()`` taken on this trainer or one with the same network and data.
+
+        All or nothing: a state that does not fit raises ValueError and changes nothing.
+        """
+        version = state.get("version") if isinstance(state, dict) else None
+        if version != STATE_VERSION:
+            raise ValueError(f"Unknown trainer state version {version!r} (this trainer reads {STATE_VERSION})")
+        backup = self.state()
+        try:
+            self._apply_state(state)
+        except Exception:
+            self._apply_state(backup)
+            raise
+
+    def _apply_state(self, state: dict[str, Any]) -> None:
+        n = len(self.X)
+        batch_size, batch, order = int(state["batch_size"]), int(state["batch"]), state["order"]
+        batches = math.ceil(n / batch_size) if batch_size >= 1 else 0
+        if not 1 <= batch_size <= n or not 0 <= batch < batches:
+            raise ValueError(f"The state (batch {batch} of size {batch_size}) does not fit the training data "
+                             f"({n} samples)")
+        if order is not None:
+            order = np.asarray(order)
+            if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
+                raise ValueError("The state's shuffled order does not match the training data")
+        noisy = {name for name, layer in self.net.iter_layers() if layer.get_noise() is not None}
+        if set(state["noise"]) - noisy:
+            raise ValueError(f"The state has random streams for layers this network lacks: "
+                             f"{', '.join(sorted(set(state['noise']) - noisy))}")
         self.net.set_weights(state["weights"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.set_learning_rate(state["learning_rate"])
@@ -621,14 +644,13 @@ class Trainer:
         self._rng.bit_generator.state = state["rng"]
         for name, rng_state in state["noise"].items():
             self.net.layer(name).get_noise().bit_generator.state = rng_state
-        if batch and self.config.shuffle:
-            self._order = np.array(order)
+        self._order = order.copy() if order is not None and batch else None
+        if not batch:
+            self._Xs = self._Ys = None  # the next step starts an epoch
+        elif self._order is not None:
             self._Xs, self._Ys = self.X[self._order], self.Y[self._order]
         else:
-            self._order = None
-            self._Xs = self._Ys = None
-            if batch:
-                self._Xs, self._Ys = self.X, self.Y
+            self._Xs, self._Ys = self.X, self.Y
         self.history = {k: list(v) for k, v in state["history"].items()}
         self._best = dict(state["best"]) if state["best"] is not None else None
         self._early_stop_due = False

@@ -49,6 +49,10 @@ class Layer:
     def init_state(self) -> dict[str, np.ndarray]:
         return {}
 
+    def state_shapes(self) -> dict[str, Shape]:
+        """Shapes of the non-trainable state arrays (without allocating them)."""
+        return {}
+
     def set_noise(self, rng: np.random.Generator) -> None:
         """Give a stochastic layer (Dropout) its random stream."""
 

@@ -30,6 +30,9 @@ class BatchNormLayer(Layer):
     def init_params(self, rng):
         return {"gamma": np.ones(self.channels), "beta": np.zeros(self.channels)}
 
+    def state_shapes(self):
+        return {"running_mean": (self.channels,), "running_var": (self.channels,)}
+
     def init_state(self):
         return {"running_mean": np.zeros(self.channels), "running_var": np.ones(self.channels)}
 

@@ -1,11 +1,22 @@
 """Input and Loss nodes: where data enters the graph and where the prediction meets the target."""
 from __future__ import annotations
 
+import math
+
 from .. import registry
 from ..errors import ShapeError
 from ..losses import LOSSES
 from ..params import ParamSpec
 from .base import fmt_shape
+
+
+MAX_INPUT_VALUES = 10_000_000
+
+
+def _input_check(params):
+    size = math.prod(params["shape"])
+    registry.require(size <= MAX_INPUT_VALUES,
+                     f"Input.shape: at most {MAX_INPUT_VALUES:,} values per sample, received {size:,}", "shape")
 
 
 def _input_shape(params, in_shapes):
@@ -29,6 +40,7 @@ registry.register(
         ),
         shape_rule=_input_shape,
         factory=None,
+        check=_input_check,
         inputs=(),
         name_prefix="input",
     )

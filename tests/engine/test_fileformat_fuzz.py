@@ -128,7 +128,7 @@ def test_seed_files_open_cleanly():
         assert doc is not None and doc.problems == []
 
 
-@FUZZ
+@examples(400)
 @given(mutated_files())
 def test_mutated_files(text):
     check(text)
@@ -157,12 +157,11 @@ def test_random_sections_behind_a_valid_header(sections, version):
 
 @examples(30)
 @given(st.one_of(st.sampled_from([63, 64, 65, 500, 990, 1000, 1100, 5000, 100_000, 200_000]), st.integers(1, 200_000)),
-       st.sampled_from(["[{}]", '{{"a": {}}}', "[1, {}]"]), st.booleans())
+       st.sampled_from(["[{}]", '{"a": {}}', "[1, {}]"]), st.booleans())
 def test_deep_nesting(depth, pattern, inside):
     """Nesting as deep as 200,000 levels: no RecursionError, no crash, no long wait."""
-    text = "0"
     opening, closing = pattern.split("{}")
-    text = opening * depth + text + closing * depth
+    text = opening * depth + "0" + closing * depth
     if inside:
         data = copy.deepcopy(TRAINED)
         data["view"] = "@@"

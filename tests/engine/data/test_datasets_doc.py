@@ -11,12 +11,8 @@ from engine.data import CSVError, load_csv
 DOC = Path(__file__).resolve().parents[3] / "docs" / "datasets.md"
 
 
-def test_examples_run(capsys):
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-    assert len(blocks) >= 4
-    namespace: dict = {}
-    for i, block in enumerate(blocks):
-        exec(compile(block, f"docs/datasets.md block {i + 1}", "exec"), namespace)
+def test_examples_run(capsys, run_doc_examples):
+    assert run_doc_examples("datasets.md") >= 4
     out = capsys.readouterr().out
     assert "(500, 2) (250, 4) 4" in out
     assert "['versicolor']" in out
