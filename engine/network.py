@@ -81,6 +81,8 @@ class Network:
             self.output_shapes[node.name] = a.shapes[nid]
             steps.append((layer, tuple(slot[s] for s in srcs), slot[nid], len(srcs)))
         self._n_slots = len(slot)
+        for layer, _, out, _ in steps:
+            layer.reuse_inference = out != slot[out_id]  # only the output leaves a forward pass
         self.output_name = graph.node(out_id).name
         self.output_shape = tuple(a.shapes[out_id])
         self._out_slot = slot[out_id]
@@ -276,12 +278,12 @@ class Network:
         return buf[self._out_slot]
 
     def forward_all(self, X: Any, training: bool = False) -> dict[str, np.ndarray]:
-        """Every node's output, keyed by node name (for inspection; keeps all activations)."""
+        """Every node's output, keyed by node name (copies: for inspection)."""
         X = self.prepare_inputs(X)
         buf = self._forward_train(X) if training else self._forward_keep(X)
         out = {self.input_name: X}
         for layer, _, slot, _ in self._steps:
-            out[layer.name] = buf[slot]
+            out[layer.name] = np.array(buf[slot], copy=True)
         return out
 
     def _forward_keep(self, X: np.ndarray) -> list[Any]:

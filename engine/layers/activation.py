@@ -17,13 +17,13 @@ class ActivationLayer(Layer):
         self.z = self.a = None
 
     def forward(self, x, training):
-        a = self.activation.forward(x)
+        a = self.activation.forward(x, self.out_buffer("a", x.shape, x.dtype, training))
         if training or self.record:
             self.z, self.a = x, a
         return a
 
     def backward(self, da):
-        return self.activation.backward(self.z, self.a, da)
+        return self.activation.backward(self.z, self.a, da, self.scratch("dz", da.shape, da.dtype))
 
     def backward_pre(self, dz):
         return dz

@@ -1,13 +1,16 @@
 """Activation functions and their derivatives, vectorised and dtype-preserving.
 
 ``backward(z, a, da)`` returns ∂L/∂z from ∂L/∂a; most use the output ``a`` so the pre-activation
-need not be kept. ``formula`` and ``derivative`` are shown by the backprop inspector.
+need not be kept. Both take an optional ``out`` buffer (the training loop reuses its buffers so that
+large batches do not page-fault fresh memory every step); functions that cannot use it ignore it. ``formula`` and ``derivative`` are shown by the backprop inspector.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
+
+from ..fastmath import row_max, row_sum
 
 _GELU_C = math.sqrt(2.0 / math.pi)
 
@@ -19,10 +22,11 @@ class ActivationFunction:
     needs_z = False
     trainable = True  # False: the derivative is zero almost everywhere (step)
 
-    def forward(self, z: np.ndarray) -> np.ndarray:
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return z
 
-    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray) -> np.ndarray:
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         return da
 
     def local_grad(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -39,16 +43,20 @@ class Sigmoid(ActivationFunction):
     formula = "a = σ(z) = 1 / (1 + e^(−z))"
     derivative = "∂a/∂z = σ(z)·(1 − σ(z))"
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         # 0.5·(1 + tanh(z/2)) equals the logistic function and never overflows.
-        a = np.multiply(z, 0.5)
+        a = np.multiply(z, 0.5, out=out)
         np.tanh(a, out=a)
         a += 1.0
         a *= 0.5
         return a
 
-    def backward(self, z, a, da):
-        return da * a * (1.0 - a)
+    def backward(self, z, a, da, out=None):
+        if out is None:
+            return da * a * (1.0 - a)
+        np.multiply(da, a, out=out)
+        out *= 1.0 - a
+        return out
 
 
 class Tanh(ActivationFunction):
@@ -56,11 +64,11 @@ class Tanh(ActivationFunction):
     formula = "a = tanh(z)"
     derivative = "∂a/∂z = 1 − tanh²(z)"
 
-    def forward(self, z):
-        return np.tanh(z)
+    def forward(self, z, out=None):
+        return np.tanh(z, out=out)
 
-    def backward(self, z, a, da):
-        g = a * a
+    def backward(self, z, a, da, out=None):
+        g = np.multiply(a, a, out=out)
         np.subtract(1.0, g, out=g)
         g *= da
         return g
@@ -71,11 +79,15 @@ class ReLU(ActivationFunction):
     formula = "a = max(0, z)"
     derivative = "∂a/∂z = 1 if z > 0 else 0"
 
-    def forward(self, z):
-        return np.maximum(z, 0.0)
+    def forward(self, z, out=None):
+        return np.maximum(z, 0.0, out=out)
 
-    def backward(self, z, a, da):
-        return da * (a > 0)
+    def backward(self, z, a, da, out=None):
+        if out is None:
+            return da * (a > 0)
+        np.greater(a, 0, out=out)  # 1.0 where a > 0, else 0.0
+        out *= da
+        return out
 
 
 class LeakyReLU(ActivationFunction):
@@ -86,10 +98,10 @@ class LeakyReLU(ActivationFunction):
         self.alpha = float(alpha)
         self.formula = f"a = z if z > 0 else α·z  (α = {self.alpha:g})"
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         return np.where(z > 0, z, z * self.alpha)
 
-    def backward(self, z, a, da):
+    def backward(self, z, a, da, out=None):
         return np.where(a > 0, da, da * self.alpha)
 
 
@@ -102,12 +114,12 @@ class ELU(ActivationFunction):
         self.alpha = float(alpha)
         self.formula = f"a = z if z > 0 else α·(e^z − 1)  (α = {self.alpha:g})"
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         neg = np.expm1(np.minimum(z, 0.0))
         neg *= self.alpha
         return np.where(z > 0, z, neg)
 
-    def backward(self, z, a, da):
+    def backward(self, z, a, da, out=None):
         return np.where(z > 0, da, da * (a + self.alpha))
 
 
@@ -117,11 +129,11 @@ class GELU(ActivationFunction):
     derivative = "∂a/∂z = ½(1 + t) + ½·z·(1 − t²)·√(2/π)·(1 + 3·0.044715·z²)"
     needs_z = True
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         t = np.tanh(_GELU_C * (z + 0.044715 * z * z * z))
         return 0.5 * z * (1.0 + t)
 
-    def backward(self, z, a, da):
+    def backward(self, z, a, da, out=None):
         z2 = z * z
         t = np.tanh(_GELU_C * (z + 0.044715 * z2 * z))
         dt = _GELU_C * (1.0 + 3 * 0.044715 * z2)
@@ -134,10 +146,10 @@ class Softplus(ActivationFunction):
     derivative = "∂a/∂z = σ(z)"
     needs_z = True
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         return np.logaddexp(0.0, z).astype(z.dtype, copy=False)
 
-    def backward(self, z, a, da):
+    def backward(self, z, a, da, out=None):
         return da * Sigmoid().forward(z)
 
 
@@ -147,10 +159,10 @@ class SiLU(ActivationFunction):
     derivative = "∂a/∂z = σ(z)·(1 + z·(1 − σ(z)))"
     needs_z = True
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         return z * Sigmoid().forward(z)
 
-    def backward(self, z, a, da):
+    def backward(self, z, a, da, out=None):
         s = Sigmoid().forward(z)
         return da * s * (1.0 + z * (1.0 - s))
 
@@ -163,10 +175,10 @@ class Step(ActivationFunction):
     derivative = "∂a/∂z = 0 (z ≠ 0): no gradient passes; trained by the perceptron rule"
     trainable = False
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         return (z >= 0).astype(z.dtype)
 
-    def backward(self, z, a, da):
+    def backward(self, z, a, da, out=None):
         return np.zeros_like(da)
 
 
@@ -175,14 +187,14 @@ class Softmax(ActivationFunction):
     formula = "a_i = e^(z_i) / Σ_j e^(z_j)"
     derivative = "∂L/∂z = a ⊙ (∂L/∂a − Σ_j a_j·∂L/∂a_j)"
 
-    def forward(self, z):
-        e = z - z.max(axis=-1, keepdims=True)
+    def forward(self, z, out=None):
+        e = z - row_max(z)
         np.exp(e, out=e)
-        e /= e.sum(axis=-1, keepdims=True)
+        e /= row_sum(e)
         return e
 
-    def backward(self, z, a, da):
-        return a * (da - (da * a).sum(axis=-1, keepdims=True))
+    def backward(self, z, a, da, out=None):
+        return a * (da - row_sum(da * a))
 
     def local_grad(self, z, a):
         # Diagonal of the Jacobian, a_i(1 − a_i): enough for per-unit display.

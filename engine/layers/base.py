@@ -20,6 +20,7 @@ class Layer:
 
     arity = 1
     activation: Any = None
+    reuse_inference = False  # the network sets it on layers whose inference output stays internal
     record = False  # keep z and a after an inference pass too (the loss needs the logits)
 
     def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape):
@@ -32,6 +33,7 @@ class Layer:
         self.state: dict[str, np.ndarray] = {}
         self.kernels: tuple[str, ...] = ()
         self.need_dx = True
+        self._scratch: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
 
     # ---- parameters --------------------------------------------------------------------
     def param_shapes(self) -> dict[str, Shape]:
@@ -70,6 +72,30 @@ class Layer:
 
     def backward(self, dy: np.ndarray) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def scratch(self, key: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """A buffer this layer reuses from one training step to the next.
+
+        Writing a large batch's activations into fresh arrays every step costs more in page faults
+        than the arithmetic itself (measured: 3× for a 1,797 × 128 ReLU layer). Arrays returned from
+        the training path are therefore only valid until the next training step.
+        """
+        key_shape = (key, shape)
+        buf = self._scratch.get(key_shape)
+        if buf is None or buf.dtype != dtype:
+            if len(self._scratch) > 16:
+                self._scratch.clear()
+            buf = self._scratch[key_shape] = np.empty(shape, dtype)
+        return buf
+
+    def out_buffer(self, key: str, shape: tuple[int, ...], dtype: np.dtype, training: bool) -> np.ndarray | None:
+        """Where a forward pass may write: a reused buffer in training (and in inference for layers
+        whose output never leaves the network), else None (a fresh array)."""
+        if training:
+            return self.scratch(key, shape, dtype)
+        if self.reuse_inference:
+            return self.scratch("inference_" + key, shape, dtype)
+        return None
 
     def release(self) -> None:
         """Drop references to the arrays kept from the last forward pass."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import registry
+from ..fastmath import col_sum
 from ..errors import ShapeError
 from ..initializers import INITIALIZERS, initialize
 from ..params import ParamSpec
@@ -45,16 +46,17 @@ class DenseLayer(Layer):
         self.gb = self.grads.get("b")
 
     def forward(self, x, training):
-        z = x @ self.W
-        if self.b is not None:
-            z += self.b
+        shape = (x.shape[0], self.W.shape[1])
+        z = np.matmul(x, self.W, out=self.out_buffer("z", shape, self.W.dtype, training))
         if training:
             self.x = x
+        if self.b is not None:
+            z += self.b
         if self.linear:
             if training or self.record:
                 self.z = self.a = z
             return z
-        a = self.activation.forward(z)
+        a = self.activation.forward(z, self.out_buffer("a", shape, z.dtype, training))
         if training or self.record:
             self.z, self.a = z, a
         return a
@@ -62,14 +64,15 @@ class DenseLayer(Layer):
     def backward(self, da):
         if self.linear:
             return self.backward_pre(da)
-        return self.backward_pre(self.activation.backward(self.z, self.a, da))
+        dz = self.activation.backward(self.z, self.a, da, self.scratch("dz", da.shape, da.dtype))
+        return self.backward_pre(dz)
 
     def backward_pre(self, dz):
         np.matmul(self.x.T, dz, out=self.gW)
         if self.gb is not None:
-            np.sum(dz, axis=0, out=self.gb)
+            col_sum(dz, out=self.gb)
         if self.need_dx:
-            return dz @ self.W.T
+            return np.matmul(dz, self.W.T, out=self.scratch("dx", self.x.shape, dz.dtype))
         return None
 
 

@@ -116,7 +116,7 @@ EXAMPLES = {
     "textbook": textbook,
     "xor": lambda: playground("xor", [4], ["x1", "x2"], epochs=200),
     "circle": lambda: playground("circle", [4, 2], ["x1", "x2"], epochs=200),
-    "spiral": lambda: playground("spiral", [8, 8, 4], ALL_FEATURES, epochs=500),
+    "spiral": lambda: playground("spiral", [8, 8], ALL_FEATURES, epochs=500),
     "spiral3": spiral3,
     "plane": lambda: playground("plane", [2], ["x1", "x2"], epochs=100),
     "iris": iris,

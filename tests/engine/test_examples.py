@@ -30,3 +30,43 @@ def test_example_loads_validates_and_learns(path):
     trainer.run(epochs=3)
     after = trainer.history["loss"][-1]
     assert after < before, f"{path.stem}: loss {before} -> {after}"
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_results() -> dict[str, tuple[int, str, float]]:
+    """{example: (epochs, metric, value)} from the README's examples table."""
+    import re
+
+    rows = {}
+    for m in re.finditer(r"^\| `(\w+)\.nnd` \| [^|]+ \| (\d+) \| ([^|]+) \|$", README.read_text(encoding="utf-8"),
+                         flags=re.M):
+        name, epochs, result = m.group(1), int(m.group(2)), m.group(3)
+        value = float(re.search(r"([\d.]+)", result.split(" ", 2)[-1] if "R²" in result else result).group(1))
+        metric = ("r2" if "R²" in result else "loss" if "loss" in result else "accuracy")
+        rows[name] = (epochs, metric, value)
+    return rows
+
+
+def test_readme_table_lists_every_example():
+    assert set(readme_results()) == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_reaches_the_readme_result(name):
+    epochs, metric, stated = readme_results()[name]
+    doc = load(Path(README.parent, "resources", "examples", f"{name}.nnd"))
+    assert doc.training.epochs == epochs
+    session = open_session(doc)
+    result = session.trainer.run()
+    assert result.status == "completed"
+    h = session.trainer.history
+    test_key = "val_" + metric if session.trainer.val is not None else metric
+    got = h[test_key][-1]
+    if metric == "accuracy":
+        assert got * 100 >= stated - 1.0, f"{name}: {got:.1%} vs README {stated} %"
+    elif metric == "r2":
+        assert got >= stated - 0.01
+    else:
+        assert h["loss"][-1] <= stated * 1.05
