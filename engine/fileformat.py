@@ -190,9 +190,37 @@ def save(doc: Document, path: str | os.PathLike[str]) -> None:
     TypeError naming the place when the document holds something JSON cannot (e.g. an object in
     ``view``); nothing is written then.
     """
-    text = dumps(doc)
-    atomic_write_text(path, text)
+    rebased = _rebase_csv_path(doc, path)
+    old_dataset = doc.dataset
+    if rebased is not None:
+        doc.dataset = rebased
+    try:
+        text = dumps(doc)
+        atomic_write_text(path, text)
+    except BaseException:
+        doc.dataset = old_dataset
+        raise
     doc.path = str(path)
+
+
+def _rebase_csv_path(doc: Document, target: str | os.PathLike[str]) -> dict | None:
+    """A CSV path is stored relative to the network file: saving elsewhere must re-aim it."""
+    spec = doc.dataset
+    if not isinstance(spec, dict) or spec.get("kind") != "csv" or not isinstance(spec.get("path"), str):
+        return None
+    csv_path = Path(spec["path"])
+    if not csv_path.is_absolute():
+        base = Path(doc.path).resolve().parent if doc.path else Path.cwd()
+        csv_path = base / csv_path
+    new_dir = Path(target).resolve().parent
+    try:
+        relative = os.path.relpath(csv_path.resolve(), new_dir)
+    except ValueError:  # another drive (Windows): keep it absolute
+        relative = str(csv_path.resolve())
+    relative = Path(relative).as_posix()
+    if relative == spec["path"]:
+        return None
+    return {**spec, "path": relative}
 
 
 # ---- reading ---------------------------------------------------------------------------

@@ -1,0 +1,131 @@
+"""The open document on the GUI side: the engine's Document, its undo stack, path and clean state.
+
+The engine's graph is the single source of truth. Edits go through QUndoCommands (gui.editor.
+commands) pushed on ``undo_stack``; the canvas and panels subscribe to the graph's events and to
+``analysisChanged``. Non-graph settings (training, dataset, view) mark the document modified
+through ``mark_modified`` so the title shows ``*`` for them too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+import engine
+from engine.document import Document
+from engine.fileformat import load, save
+from engine.network import weight_shapes
+from engine.validation import Analysis, analyze
+
+
+class DocumentModel(QObject):
+    """One network being edited."""
+
+    analysisChanged = Signal(object)   # engine.validation.Analysis
+    modifiedChanged = Signal(bool)
+    pathChanged = Signal(str)
+    graphChanged = Signal()            # any model event (coalesced per event-loop turn)
+
+    def __init__(self, doc: Document | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.doc = doc if doc is not None else Document()
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self._extra_modified = False
+        self._analysis: Analysis | None = None
+        self._notify = QTimer(self)
+        self._notify.setSingleShot(True)
+        self._notify.setInterval(0)
+        self._notify.timeout.connect(self._emit_changes)
+        self._unsubscribe = self.doc.graph.subscribe(self._on_graph_event)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modifiedChanged.emit(self.modified))
+
+    # ---- access --------------------------------------------------------------------------
+    @property
+    def graph(self) -> engine.Graph:
+        return self.doc.graph
+
+    @property
+    def path(self) -> str | None:
+        return self.doc.path
+
+    @property
+    def problems(self) -> list[str]:
+        """What the loader had to skip or fix when the file was opened."""
+        return list(self.doc.problems)
+
+    @property
+    def title(self) -> str:
+        return Path(self.doc.path).name if self.doc.path else "Untitled"
+
+    @property
+    def modified(self) -> bool:
+        return self._extra_modified or not self.undo_stack.isClean()
+
+    @property
+    def analysis(self) -> Analysis:
+        """Shapes and issues of the current graph (recomputed after each change, on demand)."""
+        if self._analysis is None:
+            self._analysis = analyze(self.graph)
+        return self._analysis
+
+    # ---- edits ---------------------------------------------------------------------------
+    def push(self, command: QUndoCommand) -> None:
+        self.undo_stack.push(command)
+
+    def mark_modified(self) -> None:
+        """A change outside the undo stack (training settings, dataset, view)."""
+        if not self._extra_modified:
+            self._extra_modified = True
+            self.modifiedChanged.emit(True)
+
+    def _on_graph_event(self, event: object) -> None:
+        self._analysis = None
+        if not self._notify.isActive():
+            self._notify.start()
+
+    def _emit_changes(self) -> None:
+        self.graphChanged.emit()
+        self.analysisChanged.emit(self.analysis)
+
+    # ---- files ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, parent: QObject | None = None) -> "DocumentModel":
+        """Load a file; raises engine.FileFormatError when it cannot be opened at all."""
+        return cls(load(path), parent)
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Write the document (atomically) and mark it clean. Raises OSError on failure."""
+        target = Path(path) if path is not None else (Path(self.doc.path) if self.doc.path else None)
+        if target is None:
+            raise ValueError("The document has no file name yet: use Save As")
+        self._drop_stale_weights()
+        save(self.doc, target)
+        old_path = self.doc.path
+        self.doc.path = str(target)
+        self.doc.problems = []
+        self.undo_stack.setClean()
+        if self._extra_modified:
+            self._extra_modified = False
+        self.modifiedChanged.emit(self.modified)
+        if old_path != self.doc.path:
+            self.pathChanged.emit(self.doc.path)
+
+    def _drop_stale_weights(self) -> None:
+        """Trained weights that no longer fit the edited graph are not saved (the file would
+        otherwise open with a 'weights do not fit' problem)."""
+        if not self.doc.weights:
+            return
+        shapes = weight_shapes(self.graph)
+        if shapes is None or set(shapes) != set(self.doc.weights) or any(
+            tuple(self.doc.weights[k].shape) != tuple(v) for k, v in shapes.items()
+        ):
+            self.doc.weights = None
+            self.doc.history = None
+            self.doc.preprocessing = None
+
+    def close(self) -> None:
+        """Stop listening to the graph (the model may outlive this wrapper in tests)."""
+        self._notify.stop()
+        self._unsubscribe()
