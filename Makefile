@@ -1,5 +1,5 @@
 # NeuroCanvas developer commands (GNU make).
-#   make run    create .venv if needed, install the app into it, start the GUI
+#   make run    create .venv if needed, install the app into it, start the GUI (on an example network)
 #   make test   same with the test extra, then run the whole test suite offscreen
 #   make bench  print the engine's speed figures
 #   make clean  remove build output and caches (make distclean also removes .venv)
@@ -7,7 +7,6 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-EXAMPLE := resources/examples/xor.nnd
 
 .PHONY: run test bench clean distclean
 
@@ -27,7 +26,7 @@ $(VENV)/.stamp-test: pyproject.toml | $(PY)
 	@touch $@
 
 run: $(VENV)/.stamp-run
-	$(PY) main.py $(wildcard $(EXAMPLE))
+	$(PY) main.py
 
 test: $(VENV)/.stamp-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

@@ -34,7 +34,7 @@ class LossFunction:
 
     def per_sample(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Loss of each sample (mean over its outputs, or sum over classes for cross-entropy)."""
-        return np.array([self.value(p[i : i + 1], y[i : i + 1]) for i in range(len(p))])
+        raise NotImplementedError  # pragma: no cover - every loss defines it, vectorised
 
 
 class MSE(LossFunction):

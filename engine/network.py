@@ -7,6 +7,7 @@ node or as a separate node.
 """
 from __future__ import annotations
 
+import copy
 import zlib
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -350,14 +351,38 @@ class Network:
         return loss
 
     def gradients(self, X: Any, Y: Any) -> tuple[float, dict[str, np.ndarray]]:
-        """Loss and ∂L/∂w for every parameter (copies), keyed like ``get_weights``."""
+        """Loss and ∂L/∂w for every parameter (copies), keyed like ``get_weights``.
+
+        A training-mode pass that leaves no trace: BatchNorm's running statistics and the Dropout
+        random streams are put back afterwards, so asking for gradients never changes training.
+        """
         self._require_trainable()
         X = self.prepare_inputs(X)
         Y = self.prepare_targets(Y, len(X))
-        for g in self._grads:
-            g.fill(0)
-        loss = self.loss_and_backward(X, Y)
+        saved = self._save_side_state()
+        try:
+            for g in self._grads:
+                g.fill(0)
+            loss = self.loss_and_backward(X, Y)
+        finally:
+            self._restore_side_state(saved)
         return loss, {k: g.copy() for k, g in zip(self.param_keys, self._grads)}
+
+    def _save_side_state(self) -> list[tuple[Layer, dict[str, np.ndarray], Any]]:
+        """What a training-mode pass changes besides gradients: layer state and noise streams."""
+        saved = []
+        for layer in self.layers.values():
+            rng = layer.get_noise()
+            saved.append((layer, {k: v.copy() for k, v in layer.state.items()},
+                          None if rng is None else copy.deepcopy(rng.bit_generator.state)))
+        return saved
+
+    def _restore_side_state(self, saved: list[tuple[Layer, dict[str, np.ndarray], Any]]) -> None:
+        for layer, state, rng_state in saved:
+            for k, v in state.items():
+                np.copyto(layer.state[k], v)
+            if rng_state is not None:
+                layer.get_noise().bit_generator.state = rng_state
 
     def train_step(
         self,
@@ -412,7 +437,7 @@ class Network:
         try:
             for i in range(0, max(len(X), 1), PREDICT_CHUNK):
                 preds.append(self._infer(X[i : i + PREDICT_CHUNK]))
-                logits.append(producer.z)
+                logits.append(np.array(producer.z, copy=True))  # z may live in a reused buffer
         finally:
             producer.record = False
             producer.z = None

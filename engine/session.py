@@ -36,6 +36,17 @@ class Session:
     def preprocessor(self) -> Preprocessor:
         return self.data.preprocessor
 
+    @property
+    def validation_is_test(self) -> bool:
+        """The trainer's ``val_`` metrics are on the test split (no validation share held out)."""
+        return self.doc.training.validation_split == 0 and len(self.X_test) > 0
+
+    def test_metrics(self) -> dict[str, float]:
+        """Inference-mode metrics on the test split (empty when there is none)."""
+        if not len(self.X_test):
+            return {}
+        return self.network.evaluate(self.X_test, self.Y_test)
+
 
 def document_dir(doc: Document) -> Path | None:
     return Path(doc.path).resolve().parent if doc.path else None
@@ -55,7 +66,10 @@ def open_session(doc: Document, restart: bool = False, base_dir: str | Path | No
         net.set_weights(doc.weights)
     X_train, Y_train = pre.transform(data.train.X), pre.encode_targets(data.train.y)
     X_test, Y_test = pre.transform(data.test.X), pre.encode_targets(data.test.y)
-    validation = (X_test, Y_test) if len(X_test) else None
+    # The test split is what the per-epoch "val_" metrics watch (Playground's test loss), unless the
+    # settings hold out a validation share of the training data: then the test split stays unseen.
+    holds_out = doc.training.validation_split > 0
+    validation = (X_test, Y_test) if len(X_test) and not holds_out else None
     trainer = Trainer(net, X_train, Y_train, doc.training, validation=validation)
     if doc.history and not restart:
         trainer.resume_history(doc.history)

@@ -35,6 +35,7 @@ from .network import Network
 from .optim import make_optimizer, make_schedule
 
 STATE_VERSION = 1
+MAX_SEED = 2**62  # the network file reads seeds up to this
 _isfinite = math.isfinite
 
 
@@ -85,6 +86,8 @@ class TrainConfig:
         need(self.early_stopping is None or _is_count(self.early_stopping, 1),
              f"Expected early_stopping patience ≥ 1, received {self.early_stopping!r}")
         need(_is_count(self.eval_every, 1), f"Expected eval_every ≥ 1, received {self.eval_every!r}")
+        need(_is_count(self.seed, 0) and self.seed <= MAX_SEED,
+             f"Expected seed a whole number from 0 to 2**62, received {self.seed!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

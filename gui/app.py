@@ -1,4 +1,5 @@
-"""Application start-up: QApplication, main window, event loop."""
+"""Application start-up: QApplication, the main window with a network on it, the crash-recovery
+offer, and the event loop."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import sys
 # whichever module imports it first.
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from gui import settings  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 
 APP_NAME = "NeuroCanvas"
@@ -33,19 +36,27 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     # No forced style or palette: follow the desktop (light or dark).
     # High-DPI scaling is on by default in Qt 6.
     app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
+    app.setOrganizationName(settings.ORGANIZATION)
+    app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(_version())
+    app.setDesktopFileName("neurocanvas")
     return app
 
 
-def run(path: str | None = None) -> int:
-    """Open the main window (with the network file at *path*, once the editor
-    can load one) and run the event loop; returns the exit code."""
-    app = create_application()
+def start(path: str | None = None) -> MainWindow:
+    """Show the main window with ``path`` (or, if it cannot be opened or none is given, the default
+    example as an untitled copy, so the first start never shows an empty canvas); then offer the
+    work of a crashed session back."""
     window = MainWindow()
-    if path is not None:
-        window.statusBar().showMessage(
-            f"Opening network files arrives with the canvas editor; not opened: {path}"
-        )
     window.show()
+    if path is None or not window.open_path(path, ask=False):
+        window.open_example(ask=False)
+    QTimer.singleShot(0, window.offer_recovery)
+    return window
+
+
+def run(path: str | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit code."""
+    app = create_application()
+    window = start(path)  # noqa: F841 - kept alive for the event loop
     return app.exec()

@@ -32,6 +32,7 @@ class DocumentModel(QObject):
         self.doc = doc if doc is not None else Document()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
+        self.untitled_name = "Untitled"  # the title while there is no path (e.g. "xor (example)")
         self._extra_modified = False
         self._analysis: Analysis | None = None
         self._notify = QTimer(self)
@@ -39,7 +40,9 @@ class DocumentModel(QObject):
         self._notify.setInterval(0)
         self._notify.timeout.connect(self._emit_changes)
         self._unsubscribe = self.doc.graph.subscribe(self._on_graph_event)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modifiedChanged.emit(self.modified))
+        # A method, not a lambda: the connection then ends with this object, before the stack (its
+        # child) is destroyed; a destroyed stack's clear() emits cleanChanged into a dead wrapper.
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
 
     # ---- access --------------------------------------------------------------------------
     @property
@@ -57,7 +60,7 @@ class DocumentModel(QObject):
 
     @property
     def title(self) -> str:
-        return Path(self.doc.path).name if self.doc.path else "Untitled"
+        return Path(self.doc.path).name if self.doc.path else self.untitled_name
 
     @property
     def modified(self) -> bool:
@@ -69,6 +72,9 @@ class DocumentModel(QObject):
         if self._analysis is None:
             self._analysis = analyze(self.graph)
         return self._analysis
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.modifiedChanged.emit(self.modified)
 
     # ---- edits ---------------------------------------------------------------------------
     def push(self, command: QUndoCommand) -> None:

@@ -36,6 +36,21 @@ def load_document(path: str, strict: bool = False) -> Document:
     return doc
 
 
+def check_writable(path: str) -> None:
+    """Fail now, with the reason, if ``path`` cannot become a file (missing folder, a folder itself)."""
+    import os
+    from pathlib import Path
+
+    target = Path(path)
+    if target.is_dir():
+        raise CLIError(f"cannot write {path}: it is a folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise CLIError(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CLIError(f"cannot write {path}: no permission to write in {folder}")
+
+
 def format_duration(seconds: float) -> str:
     if not math.isfinite(seconds):
         return "?"

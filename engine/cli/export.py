@@ -1,6 +1,8 @@
 """``export FILE.nnd --format npz|json|onnx|torch|numpy -o PATH``."""
 from __future__ import annotations
 
+import sys
+
 from .common import CLIError, Parser, load_document
 
 
@@ -16,7 +18,7 @@ def export(args: list[str]) -> int:
     opts = parser.parse_args(args)
     doc = load_document(opts.file)
     if not doc.weights:
-        print(f"warning: {opts.file} has no trained weights; exporting the initial weights")
+        print(f"warning: {opts.file} has no trained weights; exporting the initial weights", file=sys.stderr)
     try:
         written = write(doc, opts.out, opts.format)
     except ExportError as exc:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..atomic import atomic_write_text
 from ..data import CSVError, Preprocessor, load_features_csv
+from ..data.csv_table import read_table
 from .common import CLIError, Parser, load_document
 
 
@@ -28,13 +29,14 @@ def predict(args: list[str]) -> int:
         raise CLIError("CSV prediction takes tabular data; this network takes images")
     try:
         X = load_features_csv(opts.csv, pre.input_names)
+        table = read_table(opts.csv)  # every column of IN goes to OUT unchanged (ids, targets, …)
     except CSVError as exc:
         raise CLIError(str(exc)) from None
     net = doc.network()
     labels, probs = pre.predict(net, X)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    header = list(pre.input_names)
+    header = list(table.names) if table.names is not None else list(pre.input_names)
     if pre.is_classification:
         header += ["predicted"] + [f"p({name})" for name in pre.class_names]
     else:
@@ -43,7 +45,7 @@ def predict(args: list[str]) -> int:
         header += ["predicted"] if width == 1 else [f"predicted_{i + 1}" for i in range(width)]
     writer.writerow(header)
     for i in range(len(X)):
-        row = [_num(v) for v in X[i]]
+        row = list(table.rows[i])
         if pre.is_classification:
             row += [str(labels[i])] + [f"{p:.6f}" for p in probs[i]]
         else:

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import TrainingError
 from ..fileformat import save
 from ..session import open_session, store
-from .common import CLIError, Parser, ProgressBar, format_duration, load_document
+from .common import CLIError, Parser, ProgressBar, check_writable, format_duration, load_document
 
 
 def train(args: list[str]) -> int:
@@ -30,6 +30,8 @@ def train(args: list[str]) -> int:
     if opts.epochs is not None and opts.epochs < 1:
         raise CLIError(f"--epochs must be at least 1, received {opts.epochs}")
 
+    if opts.out:
+        check_writable(opts.out)  # before training: a bad --out must not cost the run
     doc = load_document(opts.file)
     cfg = doc.training
     if opts.lr is not None:
@@ -55,8 +57,10 @@ def train(args: list[str]) -> int:
         if bar is not None:
             bar.update(t.progress, info.loss, latest["extra"])
 
+    val_label = "test" if session.validation_is_test else "val"
+
     def on_epoch(t, epoch, metrics) -> None:
-        latest["extra"] = _metrics_text(metrics)
+        latest["extra"] = _metrics_text(metrics, val_label)
         if bar is not None:
             bar.update(t.progress, metrics.get("loss", float("nan")), latest["extra"])
 
@@ -78,7 +82,7 @@ def train(args: list[str]) -> int:
         if bar is not None:
             bar.close()
     seconds = time.perf_counter() - t0
-    print(_summary(trainer, result, seconds))
+    print(_summary(session, result, seconds))
     if result.status == "diverged":
         print(f"warning: {result.message}", file=sys.stderr)
     if opts.out:
@@ -102,28 +106,35 @@ class _Hooks:
         pass
 
 
-def _metrics_text(m: dict[str, float]) -> str:
+def _metrics_text(m: dict[str, float], val_label: str = "test") -> str:
+    """`test 0.08  acc 97.6%  test acc 97.2%` from per-epoch metrics (``val_`` keys get ``val_label``)."""
     parts = []
-    if "val_loss" in m:
-        parts.append(f"test {m['val_loss']:.4g}")
-    for key, label in (("accuracy", "acc"), ("val_accuracy", "test acc")):
+    if "val_loss" in m and math.isfinite(m["val_loss"]):
+        parts.append(f"{val_label} {m['val_loss']:.4g}")
+    for key, label in (("accuracy", "acc"), ("val_accuracy", f"{val_label} acc")):
         if key in m and math.isfinite(m[key]):
             parts.append(f"{label} {m[key]:.1%}")
-    for key, label in (("r2", "R²"), ("val_r2", "test R²")):
+    for key, label in (("r2", "R²"), ("val_r2", f"{val_label} R²")):
         if key in m and math.isfinite(m[key]):
             parts.append(f"{label} {m[key]:.3f}")
     return "  ".join(parts)
 
 
-def _summary(trainer, result, seconds: float) -> str:
+def _summary(session, result, seconds: float) -> str:
+    trainer = session.trainer
     h = trainer.history
     words = {"completed": "done", "stopped": "stopped", "early_stopped": "stopped early",
              "diverged": "diverged"}
     line = f"{words.get(result.status, result.status)}: {trainer.epoch} epochs, {trainer.steps} steps in " \
            f"{format_duration(seconds)}"
     metrics = {k: v[-1] for k, v in h.items() if v and k not in ("epoch", "lr", "batch_loss")}
+    if not session.validation_is_test:
+        # A held-out validation share (or none): report the untouched test split separately.
+        metrics.update({f"test_{k}": v for k, v in session.test_metrics().items()})
     if metrics:
         text = f"loss {metrics['loss']:.4g}" if "loss" in metrics else ""
-        extra = _metrics_text(metrics)
-        line += "; " + "  ".join(p for p in (text, extra) if p)
+        extra = _metrics_text(metrics, "test" if session.validation_is_test else "val")
+        tests = {k.removeprefix("test_"): v for k, v in metrics.items() if k.startswith("test_")}
+        test_text = _metrics_text({f"val_{k}": v for k, v in tests.items()}, "test") if tests else ""
+        line += "; " + "  ".join(p for p in (text, extra, test_text) if p)
     return line

@@ -47,7 +47,8 @@ def load_csv(path: str | Path, target: str | int | None = None, task: str | None
     keep = ~missing.any(axis=1)
     if not keep.all() and not drop_missing:
         raise first_missing(table, missing, list(range(table.width)),
-                            "fill it in, or pass drop_missing=True to drop the rows that have one")
+                            "fill it in, or drop the rows that have one (drop_missing=True; in a network "
+                            "file: \"drop_missing\": true in its dataset)")
     dropped = [table.lines[i] for i in np.flatnonzero(~keep)]
     rows = np.flatnonzero(keep)
     if len(rows) < MIN_ROWS:

@@ -101,7 +101,15 @@ def located_error(path: Path, message: str, line: int | None = None, column: int
 def read_table(path: str | Path, delimiter: str | None = None, header: bool | None = None) -> Table:
     """Parse ``path`` (UTF-8, optional BOM, optionally .gz) into a rectangular table of strings."""
     path = Path(path)
-    text = _decode(path, path.read_bytes())
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise located_error(path, "no such file") from None
+    except IsADirectoryError:
+        raise located_error(path, "is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise located_error(path, f"cannot be read ({exc.strerror or exc})") from None
+    text = _decode(path, raw)
     if not text.strip():
         raise located_error(path, "the file is empty")
     if delimiter is None:

@@ -41,9 +41,18 @@ def gelu(z):  # the tanh approximation
     "step": '''def step(z):
     return (z >= 0).astype(z.dtype)''',
     "softmax": '''def softmax(z):
-    e = z - z.max(axis=-1, keepdims=True)
+    # The same reductions as NeuroCanvas's engine/fastmath.py, so the sums round identically.
+    k = z.shape[-1]
+    if z.ndim == 2 and k <= 64 and z.shape[0] > 4 * k:
+        m = np.ascontiguousarray(z.T).max(axis=0)[:, None]
+    else:
+        m = z.max(axis=-1, keepdims=True)
+    e = z - m
     np.exp(e, out=e)
-    e /= e.sum(axis=-1, keepdims=True)
+    if z.ndim == 2 and k <= 64:
+        e /= (e @ np.ones(k, dtype=e.dtype))[:, None]
+    else:
+        e /= e.sum(axis=-1, keepdims=True)
     return e''',
 }
 

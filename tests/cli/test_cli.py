@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import csv
 import os
+import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -70,13 +70,12 @@ def test_ctrl_c_stops_cleanly_and_still_writes_out(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:  # wait until training has started (the progress bar appears)
-            time.sleep(0.5)
-            if proc.poll() is not None:
-                break
-            proc.send_signal(signal.SIGINT)
-            break
+        # Interrupt only once training runs: the progress bar's first line says so.
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        assert ready, "training did not start"
+        first_line = proc.stderr.readline()
+        assert "epoch" in first_line
+        proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -115,13 +114,33 @@ def test_predict_writes_labels_and_probabilities(tmp_path, capsys):
     assert code == 0 and f"wrote {len(rows)} predictions" in stdout
     with open(dst) as f:
         table = list(csv.reader(f))
-    assert table[0] == ["sepal_length", "sepal_width", "petal_length", "petal_width", "predicted",
-                        "p(setosa)", "p(versicolor)", "p(virginica)"]
+    assert table[0] == ["petal_width", "sepal_length", "sepal_width", "petal_length", "predicted",
+                        "p(setosa)", "p(versicolor)", "p(virginica)"]  # IN's own columns, in IN's order
     labels = [r[4] for r in table[1:]]
     truth = [iris.class_names[k] for k in iris.y[::25]]
     assert np.mean(np.array(labels) == np.array(truth)) >= 0.8
     probs = np.array([[float(v) for v in r[5:]] for r in table[1:]])
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_predict_keeps_every_input_column(tmp_path, capsys):
+    trained = tmp_path / "iris.nnd"
+    run(capsys, "train", EXAMPLES / "iris.nnd", "--epochs", "3", "--out", trained, "-q")
+    src = tmp_path / "with_id.csv"
+    src.write_text("id,sepal_length,sepal_width,petal_length,petal_width,species\n"
+                   "a7,5.1,3.5,1.4,0.2,setosa\nb9,6.7,3.0,5.2,2.3,virginica\n")
+    dst = tmp_path / "out.csv"
+    assert run(capsys, "predict", trained, "--csv", src, "-o", dst)[0] == 0
+    rows = list(csv.reader(dst.read_text().splitlines()))
+    assert rows[0][:6] == ["id", "sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
+    assert rows[1][:6] == ["a7", "5.1", "3.5", "1.4", "0.2", "setosa"] and rows[0][6] == "predicted"
+
+
+def test_train_checks_out_before_training(tmp_path, capsys):
+    code, stdout, err = run(capsys, "train", EXAMPLES / "xor.nnd", "--out", tmp_path / "missing" / "x.nnd")
+    assert code == 1 and "the folder" in err and "does not exist" in err and "done" not in stdout
+    code, _, err = run(capsys, "train", EXAMPLES / "xor.nnd", "--out", tmp_path)
+    assert code == 1 and "it is a folder" in err
 
 
 def test_predict_needs_trained_weights(capsys):
@@ -209,4 +228,6 @@ def test_export_every_format_writes_files(tmp_path, capsys, fmt):
 
 def test_export_to_missing_folder_is_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "export", EXAMPLES / "xor.nnd", "--format", "onnx", "-o", tmp_path / "no" / "x.onnx")
-    assert code == 1 and "does not exist" in err and err.count("\n") == 1
+    assert code == 1 and err.startswith("warning: ") and "no trained weights" in err  # the warning, on stderr
+    last = err.splitlines()[-1]
+    assert last.startswith("neurocanvas: error:") and "does not exist" in last

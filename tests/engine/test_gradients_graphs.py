@@ -139,16 +139,31 @@ def test_batchnorm_training_gradients() -> None:
     assert_gradients_ok(batchnorm_net(), *data(n=6))
 
 
+def training_pass(net, X, Y) -> None:
+    """A training-mode forward and backward, as a training step does (it updates running statistics)."""
+    net.loss_and_backward(net.prepare_inputs(X), net.prepare_targets(Y))
+
+
+def test_gradients_leave_running_statistics_and_dropout_stream_alone() -> None:
+    net = batchnorm_net(momentum=0.8)
+    X, Y = data(n=6)
+    before = net.get_weights()
+    net.gradients(X, Y)
+    after = net.get_weights()
+    for key in ("bn/running_mean", "bn/running_var"):
+        np.testing.assert_array_equal(before[key], after[key])
+
+
 def test_batchnorm_running_statistics_update_with_momentum() -> None:
     net = batchnorm_net(momentum=0.8)
     X, Y = data(n=6)
     h = net.forward_all(X)["h"]  # the BatchNorm's input
     mean, var = h.mean(axis=0), h.var(axis=0)
-    net.gradients(X, Y)
+    training_pass(net, X, Y)
     w = net.get_weights()
     np.testing.assert_allclose(w["bn/running_mean"], 0.2 * mean, rtol=1e-12)
     np.testing.assert_allclose(w["bn/running_var"], 0.8 * 1.0 + 0.2 * var, rtol=1e-12)
-    net.gradients(X, Y)
+    training_pass(net, X, Y)
     w = net.get_weights()
     np.testing.assert_allclose(w["bn/running_mean"], 0.8 * 0.2 * mean + 0.2 * mean, rtol=1e-12)
 
@@ -157,7 +172,7 @@ def test_batchnorm_inference_uses_running_statistics() -> None:
     net = batchnorm_net()
     X, Y = data(n=6)
     for _ in range(3):
-        net.gradients(X, Y)
+        training_pass(net, X, Y)
     w = net.get_weights()
     h = net.forward_all(X)["h"]
     expected = (h - w["bn/running_mean"]) / np.sqrt(w["bn/running_var"] + 1e-5) * w["bn/gamma"] + w["bn/beta"]
@@ -206,7 +221,7 @@ def test_batchnorm_over_channels_then_flatten() -> None:
     X = rng.normal(size=(4, 2, 3, 2)) * [[[1.0]], [[3.0]]] + [[[0.0]], [[2.0]]]
     Y = rng.normal(size=(4, 2))
     assert_gradients_ok(net, X, Y)
-    net.gradients(X, Y)
+    training_pass(net, X, Y)
     w = net.get_weights()  # one statistic per channel, over the batch and both spatial axes
     np.testing.assert_allclose(w["bn/running_mean"], 0.1 * X.mean(axis=(0, 2, 3)), rtol=1e-12)
     np.testing.assert_allclose(w["bn/running_var"], 0.9 + 0.1 * X.var(axis=(0, 2, 3)), rtol=1e-12)
@@ -247,7 +262,11 @@ def test_dropout_mask_is_fixed_by_reseed_noise() -> None:
     net.reseed_noise()
     first = net.gradients(X, Y)
     mask = net.layers["drop"].mask.copy()
-    second = net.gradients(X, Y)  # the stream moves on: another mask
+    repeat = net.gradients(X, Y)  # gradients() puts the stream back: the same mask again
+    np.testing.assert_array_equal(net.layers["drop"].mask, mask)
+    assert repeat[0] == first[0]
+    training_pass(net, X, Y)  # a training pass moves the stream on
+    second = net.gradients(X, Y)
     assert not np.array_equal(net.layers["drop"].mask, mask)
     assert first[0] != second[0]
     net.reseed_noise()

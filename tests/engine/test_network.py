@@ -124,3 +124,26 @@ def test_loss_is_the_inference_mode_loss() -> None:
     y = np.eye(3)[LABELS]
     assert net.loss(X, LABELS) == pytest.approx(-np.mean(np.sum(y * np.log(p), axis=1)), rel=1e-12)
     np.testing.assert_allclose(net.per_sample_loss(X, LABELS), -np.log(p[np.arange(7), LABELS]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("separate", [True, False])
+def test_evaluate_beyond_one_prediction_chunk_matches_chunked_losses(separate) -> None:
+    import engine
+
+    g = engine.Graph()
+    nodes = [g.add_node("Input", shape=[2]), g.add_node("Dense", units=4, activation="tanh")]
+    if separate:
+        nodes += [g.add_node("Dense", units=3), g.add_node("Softmax")]
+    else:
+        nodes += [g.add_node("Dense", units=3, activation="softmax")]
+    nodes.append(g.add_node("Loss", function="cross_entropy"))
+    engine.graph.chain(g, nodes)
+    net = engine.Network(g, seed=1)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 2))
+    y = rng.integers(0, 3, 20_000)
+    whole = net.evaluate(X, y)["loss"]
+    parts = [net.evaluate(X[i : i + 4000], y[i : i + 4000])["loss"] for i in range(0, 20_000, 4000)]
+    assert whole == pytest.approx(np.mean(parts), rel=1e-5)
+    per_sample = net.per_sample_loss(X, y)
+    assert per_sample.shape == (20_000,) and per_sample.mean() == pytest.approx(whole, rel=1e-5)

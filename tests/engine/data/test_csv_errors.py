@@ -56,8 +56,8 @@ def test_ragged_row_with_a_value_too_many(tmp_path):
 @pytest.mark.parametrize("cell", ["", "NA", "nan", "?"])
 def test_missing_value_suggests_drop_missing(tmp_path, cell):
     e = error(tmp_path, f"a,b,c\n1,2,0\n3,{cell},1\n5,6,1\n")
-    assert str(e) == ("data.csv, row 3, column 2 'b': missing value; fill it in, or pass drop_missing=True to drop "
-                      "the rows that have one")
+    assert str(e) == ("data.csv, row 3, column 2 'b': missing value; fill it in, or drop the rows that have one "
+                      '(drop_missing=True; in a network file: "drop_missing": true in its dataset)')
 
 
 def test_missing_target_is_reported_too(tmp_path):

@@ -172,6 +172,15 @@ def _images() -> Case:
     return Case(net, pre, X, g)
 
 
+def _digits() -> Case:
+    """Ten classes: the softmax's row sums are where a different NumPy reduction would round differently."""
+    train, test = split(make_dataset("digits"), 0.5, seed=3)
+    pre = Preprocessor.fit(train)
+    g = mlp(64, "relu", 10, "softmax", "cross_entropy")
+    net = randomize(engine.Network(g, seed=6), seed=6)
+    return Case(net, pre, test.X[:900], g)
+
+
 def _zoo() -> Case:
     g = zoo_graph()
     net = randomize(engine.Network(g, seed=5), seed=5)
@@ -185,7 +194,8 @@ def _zoo64() -> Case:
 
 
 BUILDERS: dict[str, Callable[[], Case]] = {
-    "binary": _binary, "iris": _iris, "regression": _regression, "images": _images, "zoo": _zoo, "zoo64": _zoo64,
+    "binary": _binary, "iris": _iris, "regression": _regression, "images": _images, "digits": _digits, "zoo": _zoo,
+    "zoo64": _zoo64,
 }
 
 

@@ -73,7 +73,8 @@ def _expected(case, X):
     return (out, *case.pre.decode(out))
 
 
-@pytest.mark.parametrize("name", ["binary", "iris", "regression", "images", "zoo", "zoo64", "chunked", "odd_names"])
+@pytest.mark.parametrize("name", ["binary", "iris", "regression", "images", "digits", "zoo", "zoo64", "chunked",
+                                  "odd_names"])
 def test_predictions_equal_the_engine_exactly(name, generated):
     case, X, got, _ = generated[1][name]
     output, labels, probs = _expected(case, X)
