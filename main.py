@@ -45,6 +45,7 @@ SUBCOMMANDS: dict[str, Command] = {
     "export": _lazy("engine.cli.export:export"),
     "info": _lazy("engine.cli.info:info"),
     "predict": _lazy("engine.cli.predict:predict"),
+    "explain": _lazy("engine.cli.explain:explain"),
 }
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .graph import Graph
-from .trainer import TrainConfig
+from .train_config import TrainConfig
+
+if TYPE_CHECKING:
+    from .network import Network
 
 DEFAULT_DATASET: dict[str, Any] = {
     "kind": "generator",
@@ -63,7 +66,7 @@ class Document:
     def trained(self) -> bool:
         return bool(self.weights)
 
-    def network(self):
+    def network(self) -> Network:
         """Compile the graph (initial weights from ``training.seed``) and load the saved weights."""
         from .network import Network
 

@@ -8,142 +8,44 @@ Listeners must not edit the graph from inside an event (and model events never p
 Adjacency maps (wires in and out of every node, the wire into every input port, nodes by name) are
 kept in sync by the mutators, so queries and traversals cost O(degree) and O(V + E), not O(E) per
 step: ``analyze`` runs after every edit in the editor.
+
+The value types and events live in engine/graph_events.py and the read-only queries in
+engine/graph_queries.py; this module re-exports the former, so ``from engine.graph import Node``
+keeps working.
 """
 from __future__ import annotations
 
 import copy
 import functools
-import heapq
 import math
 import re
 import uuid
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, TypeVar, Union
+from typing import Any, Callable, Iterable, TypeVar
 
 from . import registry
-from .errors import (
-    CycleError,
-    DuplicateNameError,
-    GraphError,
-    InvalidNameError,
-    NodeNotFoundError,
-    ParamError,
-    PortError,
-    PortInUseError,
+from .errors import DuplicateNameError, GraphError, InvalidNameError, ParamError, PortError
+from .graph_events import (
+    Edge,
+    EdgeAdded,
+    EdgeRemoved,
+    GraphEvent,
+    Listener,
+    Node,
+    NodeAdded,
+    NodeMoved,
+    NodeRef,
+    NodeRemoved,
+    NodeRenamed,
+    ParamsChanged,
+    RemovedNode,
 )
+from .graph_queries import GraphQueries
 
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 _NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
 MAX_ID_LENGTH = 64
 
 
-@dataclass(eq=False)
-class Node:
-    """One layer on the canvas. ``params`` holds validated values for every parameter.
-
-    Nodes compare by identity: two nodes with equal fields are still two nodes.
-    Change a node only through its graph (``rename``, ``set_params``, ``set_pos``) so events fire.
-    """
-
-    id: str
-    type: str
-    name: str
-    params: dict[str, Any]
-    pos: tuple[float, float] = (0.0, 0.0)
-
-    @property
-    def spec(self) -> "registry.LayerSpec":
-        return registry.get(self.type)
-
-    @property
-    def input_ports(self) -> list[str]:
-        return self.spec.input_ports(self.params)
-
-    @property
-    def output_ports(self) -> list[str]:
-        return list(self.spec.outputs)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "name": self.name,
-            "params": copy.deepcopy(self.params),
-            "pos": [float(self.pos[0]), float(self.pos[1])],
-        }
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A wire from an output port to an input port. Each input port takes at most one wire."""
-
-    src: str
-    src_port: str
-    dst: str
-    dst_port: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"src": self.src, "src_port": self.src_port, "dst": self.dst, "dst_port": self.dst_port}
-
-
-# ---- events -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NodeAdded:
-    node: Node
-    index: int
-
-
-@dataclass(frozen=True)
-class NodeRemoved:
-    node: Node
-    index: int
-
-
-@dataclass(frozen=True)
-class EdgeAdded:
-    edge: Edge
-
-
-@dataclass(frozen=True)
-class EdgeRemoved:
-    edge: Edge
-
-
-@dataclass(frozen=True)
-class NodeRenamed:
-    node: Node
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class ParamsChanged:
-    node: Node
-    old: dict[str, Any]
-    new: dict[str, Any]
-
-    @property
-    def changed(self) -> list[str]:
-        """The names of the parameters whose value changed."""
-        return [k for k in self.new if self.old.get(k) != self.new[k]]
-
-    @property
-    def ports_changed(self) -> bool:
-        """True when the node's input ports differ (a view must redraw its port dots)."""
-        spec = self.node.spec
-        return spec.input_ports(self.old) != spec.input_ports(self.new)
-
-
-@dataclass(frozen=True)
-class NodeMoved:
-    node: Node
-    old: tuple[float, float]
-    new: tuple[float, float]
-
-
-GraphEvent = Union[NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved, NodeRenamed, ParamsChanged, NodeMoved]
-NodeRef = Union[Node, str]
-Listener = Callable[[GraphEvent], None]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -170,20 +72,7 @@ def _mutation(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@dataclass
-class RemovedNode:
-    """What ``remove_node`` took away, enough for ``restore_node`` to put it back exactly.
-
-    ``positions`` are the wires' places in ``Graph.edges`` before the removal (ascending).
-    """
-
-    node: Node
-    index: int
-    edges: list[Edge] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
-
-
-class Graph:
+class Graph(GraphQueries):
     """A directed acyclic graph of layer nodes.
 
     Nodes are addressed by their uuid ``id`` or their unique ``name``; methods accept either, or the
@@ -223,100 +112,6 @@ class Graph:
             except Exception as exc:  # noqa: BLE001 - re-raised by _mutation when the edit is done
                 if self._failure is None:
                     self._failure = exc
-
-    # ---- queries -----------------------------------------------------------------------
-    @property
-    def nodes(self) -> list[Node]:
-        return list(self._nodes.values())
-
-    @property
-    def edges(self) -> list[Edge]:
-        return list(self._edges)
-
-    def __len__(self) -> int:
-        return len(self._nodes)
-
-    def __iter__(self) -> Iterator[Node]:
-        return iter(list(self._nodes.values()))
-
-    def __contains__(self, ref: object) -> bool:
-        if isinstance(ref, Node):
-            return ref.id in self._nodes
-        if isinstance(ref, Edge):
-            return ref in self._edges
-        return isinstance(ref, str) and (ref in self._nodes or ref in self._by_name)
-
-    def node(self, ref: NodeRef) -> Node:
-        """The node with this id or name; a Node object stands for its id (so a node of a copy
-        finds its original)."""
-        if isinstance(ref, Node):
-            found = self._nodes.get(ref.id)
-            if found is not None:
-                return found
-            raise NodeNotFoundError(f"{ref.name} ({ref.type}) is not in this graph")
-        if isinstance(ref, str):
-            found = self._nodes.get(ref) or self._by_name.get(ref)
-            if found is not None:
-                return found
-        raise NodeNotFoundError(f"No node named or with id {ref!r} in this graph")
-
-    def find(self, name: str) -> Node | None:
-        return self._by_name.get(name)
-
-    def index_of(self, ref: NodeRef) -> int:
-        node_id = self.node(ref).id
-        for i, nid in enumerate(self._nodes):
-            if nid == node_id:
-                return i
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def inbound(self, ref: NodeRef, port: str | None = None) -> list[Edge] | Edge | None:
-        """With ``port``: the wire into that port or None. Without: wires in, in port order."""
-        node = self.node(ref)
-        if port is not None:
-            return self._inbound.get((node.id, port))
-        return self.in_edges(node)
-
-    def in_edges(self, ref: NodeRef) -> list[Edge]:
-        """Wires into the node, in the order of its input ports."""
-        node = self.node(ref)
-        edges = self._in[node.id]
-        if len(edges) < 2:
-            return list(edges)
-        rank = {p: i for i, p in enumerate(node.input_ports)}
-        return sorted(edges, key=lambda e: rank.get(e.dst_port, len(rank)))
-
-    def out_edges(self, ref: NodeRef) -> list[Edge]:
-        """Wires out of the node, in the order of ``edges``."""
-        return list(self._out[self.node(ref).id])
-
-    def edges_of(self, ref: NodeRef) -> list[Edge]:
-        """Every wire touching the node (in, then out): what a view redraws when it moves."""
-        node = self.node(ref)
-        return self.in_edges(node) + list(self._out[node.id])
-
-    def sources(self, ref: NodeRef) -> list[str | None]:
-        """For each input port in order, the id of the node wired into it (None if free)."""
-        node = self.node(ref)
-        get = self._inbound.get
-        out: list[str | None] = []
-        for p in node.input_ports:
-            e = get((node.id, p))
-            out.append(e.src if e is not None else None)
-        return out
-
-    def predecessors(self, ref: NodeRef) -> list[Node]:
-        return [self._nodes[e.src] for e in self.in_edges(ref)]
-
-    def successors(self, ref: NodeRef) -> list[Node]:
-        seen: dict[str, Node] = {}
-        for e in self._out[self.node(ref).id]:
-            seen.setdefault(e.dst, self._nodes[e.dst])
-        return list(seen.values())
-
-    def free_input_ports(self, ref: NodeRef) -> list[str]:
-        node = self.node(ref)
-        return [p for p in node.input_ports if (node.id, p) not in self._inbound]
 
     # ---- names -------------------------------------------------------------------------
     def unique_name(self, prefix: str) -> str:
@@ -432,33 +227,6 @@ class Graph:
                 self._add_edge(e)
         return node
 
-    def _check_restorable(self, node: Node, edges: list[Edge]) -> None:
-        """Raise GraphError if ``edges`` cannot all be drawn again once ``node`` is back."""
-        spec = registry.get(node.type)
-        preds, succs = set(), set()
-        for e in edges:
-            if node.id not in (e.src, e.dst):
-                raise GraphError(f"The wire {e.src}→{e.dst} does not touch {node.name}")
-            for end in (e.src, e.dst):
-                if end != node.id and end not in self._nodes:
-                    raise NodeNotFoundError(f"Cannot restore {node.name}: its neighbour {end!r} is gone")
-            src_ports = spec.outputs if e.src == node.id else self._nodes[e.src].output_ports
-            dst_ports = spec.input_ports(node.params) if e.dst == node.id else self._nodes[e.dst].input_ports
-            if e.src_port not in src_ports or e.dst_port not in dst_ports:
-                raise PortError(f"Cannot restore {node.name}: the port of wire {e.src_port}→{e.dst_port} is gone")
-            if e.dst != node.id and (e.dst, e.dst_port) in self._inbound:
-                other = self._nodes[e.dst]
-                raise PortInUseError(f"Cannot restore {node.name}: input {e.dst_port!r} of {other.name} is "
-                                     "connected to something else now")
-            if e.dst == node.id and e.src != node.id:
-                preds.add(e.src)
-            elif e.src == node.id and e.dst != node.id:
-                succs.add(e.dst)
-        for s in succs:
-            for p in preds:
-                if self._path(s, p) is not None:
-                    raise CycleError(f"Cannot restore {node.name}: its wires would now close a cycle")
-
     @_mutation
     def connect(
         self,
@@ -475,71 +243,6 @@ class Graph:
         if dst_port is None:
             dst_port = self.free_input_ports(d)[0]
         return self._add_edge(Edge(s.id, src_port, d.id, dst_port))
-
-    def connection_problem(
-        self, src: NodeRef, dst: NodeRef, src_port: str = "out", dst_port: str | None = None
-    ) -> GraphError | None:
-        """Why ``connect(src, dst, src_port, dst_port)`` would fail (an error to raise or a reason
-        to show on a refused drop target), or None if the wire can be drawn.
-
-        With ``dst_port=None`` the first free input port is meant. Checks nothing it changes.
-        """
-        s, d = self.node(src), self.node(dst)
-        outs = s.output_ports
-        if src_port not in outs:
-            if not outs:
-                return PortError(f"{s.name} ({s.type}) has no output port: nothing can be wired from it")
-            return PortError(f"{s.name} has no output port {src_port!r}; its outputs: {', '.join(outs)}")
-        ins = d.input_ports
-        if not ins:
-            return PortError(f"{d.name} ({d.type}) has no input port: nothing can be wired into it")
-        if dst_port is not None and dst_port not in ins:
-            return PortError(f"{d.name} has no input port {dst_port!r}; its inputs: {', '.join(ins)}")
-        # A cycle is reported before a busy port: freeing the port would not make that wire valid.
-        if s.id == d.id:
-            return CycleError(f"Connecting {s.name} to itself would create a cycle; networks must be acyclic",
-                              (s.id, s.id))
-        path = self._path(d.id, s.id)
-        if path is not None:
-            names = " → ".join(self._nodes[n].name for n in path + [d.id])
-            return CycleError(
-                f"Connecting {s.name} to {d.name} would create a cycle ({names}); networks must be acyclic",
-                tuple(path + [d.id]))
-        if dst_port is None:
-            free = [p for p in ins if (d.id, p) not in self._inbound]
-            if not free:
-                taken = ", ".join(f"{p} ← {self._nodes[self._inbound[(d.id, p)].src].name}" for p in ins)
-                return PortInUseError(f"Every input of {d.name} is already connected ({taken}); "
-                                      "disconnect one first", existing=self._inbound[(d.id, ins[0])])
-            return None
-        existing = self._inbound.get((d.id, dst_port))
-        if existing is not None:
-            other = self._nodes[existing.src].name
-            return PortInUseError(
-                f"Input {dst_port!r} of {d.name} is already connected to {other}; "
-                "an input takes one wire, so disconnect it first", existing=existing)
-        return None
-
-    def can_connect(self, src: NodeRef, dst: NodeRef, src_port: str = "out", dst_port: str | None = None) -> bool:
-        return self.connection_problem(src, dst, src_port, dst_port) is None
-
-    def _path(self, start: str, target: str) -> list[str] | None:
-        """A list of node ids from ``start`` to ``target`` along wires, or None."""
-        parent: dict[str, str | None] = {start: None}
-        stack = [start]
-        out = self._out
-        while stack:
-            cur = stack.pop()
-            if cur == target:
-                path = [cur]
-                while parent[path[-1]] is not None:
-                    path.append(parent[path[-1]])  # type: ignore[arg-type]
-                return path[::-1]
-            for e in out[cur]:
-                if e.dst not in parent:
-                    parent[e.dst] = cur
-                    stack.append(e.dst)
-        return None
 
     @_mutation
     def disconnect(self, edge_or_dst: Edge | NodeRef, dst_port: str | None = None) -> Edge:
@@ -677,46 +380,6 @@ class Graph:
     def copy(self) -> "Graph":
         """An independent copy (same ids, names, params, positions and wires; no listeners)."""
         return Graph.from_dict(self.to_dict())
-
-    # ---- traversal ---------------------------------------------------------------------
-    def topological_order(self) -> list[Node]:
-        """Nodes in an order where every node comes after its inputs (insertion order breaks ties)."""
-        position = {nid: i for i, nid in enumerate(self._nodes)}
-        indegree = {nid: len(edges) for nid, edges in self._in.items()}
-        ready = [position[nid] for nid, k in indegree.items() if k == 0]
-        heapq.heapify(ready)
-        ids = list(self._nodes)
-        order: list[Node] = []
-        while ready:
-            nid = ids[heapq.heappop(ready)]
-            order.append(self._nodes[nid])
-            for e in self._out[nid]:
-                indegree[e.dst] -= 1
-                if indegree[e.dst] == 0:
-                    heapq.heappush(ready, position[e.dst])
-        if len(order) != len(self._nodes):  # pragma: no cover - connect() refuses cycles
-            raise CycleError("The graph contains a cycle")
-        return order
-
-    def ancestors(self, ref: NodeRef) -> set[str]:
-        """Ids of every node with a path to this one (not including it)."""
-        return self._walk(self.node(ref).id, self._in, "src")
-
-    def descendants(self, ref: NodeRef) -> set[str]:
-        """Ids of every node this one has a path to (not including it)."""
-        return self._walk(self.node(ref).id, self._out, "dst")
-
-    @staticmethod
-    def _walk(start: str, adjacency: dict[str, list[Edge]], end: str) -> set[str]:
-        seen: set[str] = set()
-        stack = [start]
-        while stack:
-            for e in adjacency[stack.pop()]:
-                nxt = getattr(e, end)
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return seen
 
 
 def _point(pos: Any) -> tuple[float, float]:

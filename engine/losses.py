@@ -42,12 +42,12 @@ class MSE(LossFunction):
     formula = "L = mean((ŷ − y)²)"
     derivative = "∂L/∂ŷ = 2·(ŷ − y)/n"
 
-    def value_and_grad(self, p, y):
+    def value_and_grad(self, p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         d = p - y
         flat = d.ravel()
         return float(np.dot(flat, flat)) / d.size, d * (2.0 / d.size)
 
-    def per_sample(self, p, y):
+    def per_sample(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         d = p - y
         return (d * d).reshape(len(d), -1).mean(axis=1)
 
@@ -57,11 +57,11 @@ class MAE(LossFunction):
     formula = "L = mean(|ŷ − y|)"
     derivative = "∂L/∂ŷ = sign(ŷ − y)/n"
 
-    def value_and_grad(self, p, y):
+    def value_and_grad(self, p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         d = p - y
         return float(np.abs(d).sum()) / d.size, np.sign(d) * (1.0 / d.size)
 
-    def per_sample(self, p, y):
+    def per_sample(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.abs(p - y).reshape(len(p), -1).mean(axis=1)
 
 
@@ -69,19 +69,19 @@ class Huber(LossFunction):
     name = "huber"
     derivative = "∂L/∂ŷ = clip(ŷ − y, −δ, δ)/n"
 
-    def __init__(self, delta: float = 1.0):
+    def __init__(self, delta: float = 1.0) -> None:
         self.delta = float(delta)
         self.formula = f"L = mean(½r² if |r| ≤ δ else δ·(|r| − ½δ)),  r = ŷ − y,  δ = {self.delta:g}"
 
-    def _elementwise(self, d):
+    def _elementwise(self, d: np.ndarray) -> np.ndarray:
         r = np.abs(d)
         return np.where(r <= self.delta, 0.5 * d * d, self.delta * (r - 0.5 * self.delta))
 
-    def value_and_grad(self, p, y):
+    def value_and_grad(self, p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         d = p - y
         return float(self._elementwise(d).sum()) / d.size, np.clip(d, -self.delta, self.delta) * (1.0 / d.size)
 
-    def per_sample(self, p, y):
+    def per_sample(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         return self._elementwise(p - y).reshape(len(p), -1).mean(axis=1)
 
 
@@ -90,13 +90,13 @@ class BCE(LossFunction):
     formula = "L = −mean(y·ln ŷ + (1 − y)·ln(1 − ŷ))"
     derivative = "∂L/∂ŷ = (ŷ − y) / (ŷ·(1 − ŷ)·n)"
 
-    def value_and_grad(self, p, y):
+    def value_and_grad(self, p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         eps = _eps(p.dtype)
         q = np.clip(p, eps, 1.0 - eps)
         terms = y * np.log(q) + (1.0 - y) * np.log1p(-q)
         return -float(terms.sum()) / p.size, (q - y) / (q * (1.0 - q) * p.size)
 
-    def per_sample(self, p, y):
+    def per_sample(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         eps = _eps(p.dtype)
         q = np.clip(p, eps, 1.0 - eps)
         return -(y * np.log(q) + (1.0 - y) * np.log1p(-q)).reshape(len(p), -1).mean(axis=1)
@@ -118,12 +118,12 @@ class CrossEntropy(LossFunction):
     formula = "L = −mean_i Σ_k y_ik·ln ŷ_ik"
     derivative = "∂L/∂ŷ = −y / (ŷ·N)"
 
-    def value_and_grad(self, p, y):
+    def value_and_grad(self, p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         q = np.clip(p, _eps(p.dtype), 1.0)
         n = len(p)
         return -float((y * np.log(q)).sum()) / n, -y / (q * n)
 
-    def per_sample(self, p, y):
+    def per_sample(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         q = np.clip(p, _eps(p.dtype), 1.0)
         return -(y * np.log(q)).sum(axis=1)
 

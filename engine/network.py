@@ -4,36 +4,30 @@ The hot path (``train_step``) walks precomputed tuples, so a tiny network costs 
 calls per step and no per-step graph work. The output activation is fused with the loss where it
 matters for stability (sigmoid + bce, softmax + cross-entropy) whether it was drawn inside a Dense
 node or as a separate node.
+
+Weights (initialisation, get/set, ``weight_shapes``) live in network_weights.py and evaluation and
+diagnosis in network_evaluation.py; ``Network`` inherits both and this module re-exports their
+public names.
 """
 from __future__ import annotations
 
 import copy
-import zlib
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
 
-from . import metrics
 from .errors import CompileError, ShapeError, TrainingError
 from .graph import Graph
 from .layers.base import Layer, fmt_shape
 from .losses import BCE, CrossEntropy, make_loss, perceptron_grad
-from .optim import Optimizer, add_l1_l2_grad, clip_grad_norm, l1_l2_penalty
+from .network_evaluation import PREDICT_CHUNK, NetworkEvaluation
+from .network_weights import LayerInfo, NetworkWeights, weight_shapes  # noqa: F401 - re-exported
+from .optim import Optimizer
+from .regularization import add_l1_l2_grad, clip_grad_norm, l1_l2_penalty
 from .validation import Analysis, analyze
 
-PREDICT_CHUNK = 8192
 
-
-@dataclass(frozen=True)
-class LayerInfo:
-    name: str
-    type: str
-    output_shape: tuple[int, ...]
-    parameters: int
-
-
-class Network:
+class Network(NetworkWeights, NetworkEvaluation):
     """An executable, trainable copy of a graph.
 
     ``Network(graph, seed=0, dtype="float32")`` compiles the graph and initialises the weights from
@@ -41,7 +35,7 @@ class Network:
     layer does not change the others' initial weights).
     """
 
-    def __init__(self, graph: Graph, seed: int = 0, dtype: str | np.dtype = "float32"):
+    def __init__(self, graph: Graph, seed: int = 0, dtype: str | np.dtype = "float32") -> None:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise CompileError(f"dtype must be float32 or float64, received {self.dtype}")
@@ -127,93 +121,6 @@ class Network:
         return "regression"
 
     # ---- weights -----------------------------------------------------------------------
-    def initialize(self, seed: int | None = None) -> None:
-        """(Re-)draw every weight from the seed."""
-        if seed is not None:
-            self.seed = int(seed)
-        for name, layer in self.layers.items():
-            layer.initialize(self._layer_rng(name), self.dtype)
-        self.reseed_noise()
-        self._collect_params()
-        self._bound_optimizer: Optimizer | None = None
-
-    def _layer_rng(self, name: str, stream: int = 0) -> np.random.Generator:
-        return np.random.default_rng([self.seed, zlib.crc32(name.encode()), stream])
-
-    def reseed_noise(self, seed: int | None = None) -> None:
-        """Restart the random streams of Dropout layers (same seed -> same masks)."""
-        base = self.seed if seed is None else int(seed)
-        for name, layer in self.layers.items():
-            layer.set_noise(np.random.default_rng([base, zlib.crc32(name.encode()), 1]))
-
-    def _collect_params(self) -> None:
-        self._params: list[np.ndarray] = []
-        self._grads: list[np.ndarray] = []
-        self._kernel_mask: list[bool] = []
-        self._kernels: list[np.ndarray] = []
-        self._kernel_grads: list[np.ndarray] = []
-        self.param_keys: list[str] = []
-        for name, layer in self.layers.items():
-            for pname, arr in layer.params.items():
-                self.param_keys.append(f"{name}/{pname}")
-                self._params.append(arr)
-                self._grads.append(layer.grads[pname])
-                is_kernel = pname in layer.kernels
-                self._kernel_mask.append(is_kernel)
-                if is_kernel:
-                    self._kernels.append(arr)
-                    self._kernel_grads.append(layer.grads[pname])
-
-    def get_weights(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter and state array, keyed ``<node name>/<param>``."""
-        out: dict[str, np.ndarray] = {}
-        for name, layer in self.layers.items():
-            for pname, arr in layer.params.items():
-                out[f"{name}/{pname}"] = arr.copy()
-            for sname, arr in layer.state.items():
-                out[f"{name}/{sname}"] = arr.copy()
-        return out
-
-    def set_weights(self, weights: dict[str, np.ndarray], strict: bool = True) -> None:
-        """Copy values into the existing arrays (their identity is kept for the optimizer)."""
-        targets: dict[str, np.ndarray] = {}
-        for name, layer in self.layers.items():
-            for pname, arr in {**layer.params, **layer.state}.items():
-                targets[f"{name}/{pname}"] = arr
-        unknown = sorted(set(weights) - set(targets))
-        missing = sorted(set(targets) - set(weights))
-        if strict and (unknown or missing):
-            parts = []
-            if missing:
-                parts.append("missing " + ", ".join(missing))
-            if unknown:
-                parts.append("unknown " + ", ".join(unknown))
-            raise ValueError("Weights do not match the network: " + "; ".join(parts))
-        for key, value in weights.items():
-            if key not in targets:
-                continue
-            value = np.asarray(value)
-            if value.shape != targets[key].shape:
-                raise ValueError(
-                    f"Weight {key} has shape {fmt_shape(value.shape)}, the network expects "
-                    f"{fmt_shape(targets[key].shape)}"
-                )
-            if not np.all(np.isfinite(value)):
-                raise ValueError(f"Weight {key} contains NaN or Inf")
-        for key, value in weights.items():
-            if key in targets:
-                np.copyto(targets[key], value, casting="unsafe")
-
-    @property
-    def parameter_count(self) -> int:
-        return int(sum(p.size for p in self._params))
-
-    def summary(self) -> list[LayerInfo]:
-        rows = [LayerInfo(self.input_name, "Input", self.input_shape, 0)]
-        for name, layer in self.layers.items():
-            rows.append(LayerInfo(name, self.types[name], self.output_shapes[name], layer.parameter_count))
-        return rows
-
     # ---- data checks -------------------------------------------------------------------
     def prepare_inputs(self, X: Any) -> np.ndarray:
         X = np.asarray(X, dtype=self.dtype)
@@ -422,90 +329,7 @@ class Network:
     def penalty(self, l1: float, l2: float) -> float:
         return l1_l2_penalty(self._kernels, l1, l2) if (l1 or l2) else 0.0
 
-    # ---- evaluation --------------------------------------------------------------------
-    def loss(self, X: Any, Y: Any) -> float:
-        """Inference-mode loss on a dataset."""
-        return self.evaluate(X, Y)["loss"]
-
-    def _predict_with_logits(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Inference outputs and, when the loss is fused, the output layer's pre-activation z."""
-        if self.fusion not in ("sigmoid_bce", "softmax_ce"):
-            return self.predict(X), None
-        producer = self._producer
-        preds, logits = [], []
-        producer.record = True
-        try:
-            for i in range(0, max(len(X), 1), PREDICT_CHUNK):
-                preds.append(self._infer(X[i : i + PREDICT_CHUNK]))
-                logits.append(np.array(producer.z, copy=True))  # z may live in a reused buffer
-        finally:
-            producer.record = False
-            producer.z = None
-        if len(preds) == 1:
-            return preds[0], logits[0]
-        return np.concatenate(preds), np.concatenate(logits)
-
-    def per_sample_loss(self, X: Any, Y: Any) -> np.ndarray:
-        """Inference-mode loss of every sample."""
-        self._require_loss()
-        X = self.prepare_inputs(X)
-        Y = self.prepare_targets(Y, len(X))
-        pred, z = self._predict_with_logits(X)
-        return self._per_sample(pred, z, Y)
-
-    def _per_sample(self, pred: np.ndarray, z: np.ndarray | None, Y: np.ndarray) -> np.ndarray:
-        if self.fusion == "sigmoid_bce":
-            return BCE.fused_per_sample(z, Y)
-        if self.fusion == "softmax_ce":
-            return CrossEntropy.fused_per_sample(z, Y)
-        return self.loss_fn.per_sample(pred, Y)
-
-    def _require_loss(self) -> None:
-        if self.loss_fn is None:
-            raise TrainingError("The network has no Loss node, so there is no loss to compute: add one")
-
-    def evaluate(self, X: Any, Y: Any) -> dict[str, float]:
-        """Loss plus accuracy (classification) or MAE and R² (regression), inference mode."""
-        self._require_loss()
-        X = self.prepare_inputs(X)
-        Y = self.prepare_targets(Y, len(X))
-        if len(X) == 0:
-            return {"loss": float("nan")}
-        pred, z = self._predict_with_logits(X)
-        if z is None and self.fusion != "step":
-            loss = self.loss_fn.value(pred, Y)
-        else:
-            loss = float(self._per_sample(pred, z, Y).mean())
-        out = {"loss": loss}
-        if self.task in ("binary", "multiclass"):
-            out["accuracy"] = metrics.accuracy(pred, Y, self.task)
-        else:
-            out["mae"] = metrics.mae(pred, Y)
-            out["r2"] = metrics.r2(pred, Y)
-        return out
-
-    # ---- diagnosis ---------------------------------------------------------------------
-    def first_nonfinite(self, X: Any) -> tuple[str, str] | None:
-        """The first node (in execution order) whose weights or output hold NaN/Inf, and what."""
-        X = self.prepare_inputs(X)
-        if not np.all(np.isfinite(X)):
-            return self.input_name, "the input data contains NaN or Inf"
-        buf: list[Any] = [None] * self._n_slots
-        buf[0] = X
-        with np.errstate(all="ignore"):
-            for layer, ins, out, arity in self._steps:
-                for pname, arr in layer.params.items():
-                    if not np.all(np.isfinite(arr)):
-                        return layer.name, f"its weight {pname} contains NaN or Inf"
-                args = buf[ins[0]] if arity == 1 else [buf[i] for i in ins]
-                buf[out] = layer.forward(args, False)
-                if not np.all(np.isfinite(buf[out])):
-                    return layer.name, "its output contains NaN or Inf"
-        return None
-
-    def params_finite(self) -> bool:
-        return all(np.isfinite(p).all() for p in self._params)
-
+    # ---- access ------------------------------------------------------------------------
     def release(self) -> None:
         """Forget the activations kept from the last training step."""
         for layer in self.layers.values():
@@ -524,24 +348,3 @@ class Network:
 
     def iter_layers(self) -> Iterable[tuple[str, Layer]]:
         return self.layers.items()
-
-
-def weight_shapes(graph: Graph) -> dict[str, tuple[int, ...]] | None:
-    """The shape of every weight and state array the compiled graph would have, without allocating
-    them; None when the graph cannot run."""
-    analysis = analyze(graph)
-    if not analysis.runnable:
-        return None
-    needed = graph.ancestors(analysis.output_node) | {analysis.output_node}
-    shapes: dict[str, tuple[int, ...]] = {}
-    for nid in analysis.order:
-        node = graph.node(nid)
-        if nid not in needed or node.spec.factory is None:
-            continue
-        in_shapes = [analysis.shapes[graph.inbound(node, p).src] for p in node.input_ports]  # type: ignore[union-attr]
-        layer = node.spec.factory(node.name, node.params, in_shapes, analysis.shapes[nid])
-        for pname, shape in layer.param_shapes().items():
-            shapes[f"{node.name}/{pname}"] = tuple(shape)
-        for sname, shape in layer.state_shapes().items():
-            shapes[f"{node.name}/{sname}"] = tuple(shape)
-    return shapes

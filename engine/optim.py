@@ -1,4 +1,7 @@
-"""Optimizers, learning-rate schedules, gradient clipping and L1/L2 penalties (pure NumPy).
+"""Optimizers: SGD, RMSProp, Adagrad, Adam and AdamW (pure NumPy).
+
+Hyperparameter validation, learning-rate schedules, and gradient clipping and L1/L2 penalties live in
+hyperparams.py, schedules.py and regularization.py; this module re-exports their public names.
 
 Speed design: an optimizer bound to parameters keeps all its state in one flat buffer per slot
 (e.g. Adam's ``m`` and ``v``). Each step copies the gradients into a flat scratch buffer with a
@@ -13,70 +16,13 @@ All scalars are Python floats, so float32 parameters and state stay float32 (NEP
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class HyperParam:
-    """Description of one hyperparameter, for validation and for building GUI editors.
-
-    ``min``/``max`` are ``None`` when unbounded; ``min_open``/``max_open`` make a bound exclusive.
-    """
-
-    name: str
-    type: type
-    default: Any
-    min: float | None
-    max: float | None
-    help: str
-    min_open: bool = False
-    max_open: bool = False
-
-    def describe_range(self) -> str:
-        """``"in [0, 1)"``, ``"> 0"``, ``">= 1"`` ... (bounds with ``None`` are omitted)."""
-        lo, hi = self.min, self.max
-        if lo is not None and hi is not None:
-            return f"in {'(' if self.min_open else '['}{lo:g}, {hi:g}{')' if self.max_open else ']'}"
-        if lo is not None:
-            return f"{'>' if self.min_open else '>='} {lo:g}"
-        return "" if hi is None else f"{'<' if self.max_open else '<='} {hi:g}"
-
-    def validate(self, value: Any) -> Any:
-        """Return ``value`` converted to a plain Python type, or raise ValueError."""
-        name, is_bool = self.name, isinstance(value, (bool, np.bool_))
-        if self.type is bool:
-            if not is_bool:
-                raise ValueError(f"Expected {name} to be True or False, received {value!r}")
-            return bool(value)
-        if is_bool or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"Expected {name} to be a number, received {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"Expected {name} to be a finite number, received {value}")
-        if self.type is int and value != int(value):
-            raise ValueError(f"Expected {name} to be an integer, received {value}")
-        value = self.type(value)
-        lo, hi = self.min, self.max
-        if (lo is not None and (value <= lo if self.min_open else value < lo)) or (
-                hi is not None and (value >= hi if self.max_open else value > hi)):
-            raise ValueError(f"Expected {name} {self.describe_range()}, received {value}")
-        return value
-
-
-def _lr_param(default: float) -> HyperParam:
-    return HyperParam("lr", float, default, 0.0, None,
-                      "Learning rate: how far each step moves the weights.", min_open=True)
-
-
-def _check_kwargs(what: str, params: tuple[HyperParam, ...], kwargs: dict[str, Any]) -> None:
-    valid = [p.name for p in params]
-    for key in kwargs:
-        if key not in valid:
-            raise ValueError(f"Unknown hyperparameter {key!r} for {what}. "
-                             f"Valid hyperparameters: {', '.join(valid)}")
-
+from .hyperparams import HyperParam, _check_kwargs, _lr_param
+from .regularization import add_l1_l2_grad, clip_grad_norm, l1_l2_penalty  # noqa: F401 - re-exported
+from .schedules import SCHEDULE_PARAMS, SCHEDULES, Schedule, make_schedule  # noqa: F401 - re-exported
 
 _SQ_HELP = "Decay rate of the running mean of squared gradients."
 _BETA1 = HyperParam("beta1", float, 0.9, 0.0, 1.0, "Decay rate of the running mean of gradients.",
@@ -410,108 +356,3 @@ def make_optimizer(name: str, **kwargs: Any) -> Optimizer:
     cls = OPTIMIZERS[key]
     _check_kwargs(key, cls.PARAMS, kwargs)
     return cls(**kwargs)
-
-
-_BASE_LR = HyperParam("base_lr", float, 0.01, 0.0, None, "Starting learning rate.", min_open=True)
-
-SCHEDULE_PARAMS: dict[str, tuple[HyperParam, ...]] = {
-    "constant": (),
-    "step": (HyperParam("step_size", int, 10, 1, None, "Epochs between two learning-rate drops."),
-             HyperParam("gamma", float, 0.5, 0.0, 1.0, "Factor applied at each drop.", min_open=True)),
-    "cosine": (HyperParam("total_epochs", int, 100, 1, None, "Epochs to reach min_lr."),
-               HyperParam("min_lr", float, 0.0, 0.0, None, "Learning rate at the end of the schedule.")),
-}
-SCHEDULES: tuple[str, ...] = tuple(SCHEDULE_PARAMS)
-
-
-class Schedule:
-    """Picklable learning-rate schedule: ``schedule(progress_in_epochs) -> lr``.
-
-    * constant: ``lr = base_lr``
-    * step:     ``lr = base_lr * gamma ** floor(progress / step_size)``
-    * cosine:   ``lr = min_lr + (base_lr - min_lr) * 0.5 * (1 + cos(pi * min(progress, total) / total))``
-
-    Negative progress is treated as 0.
-    """
-
-    def __init__(self, name: str, base_lr: float, **kw: Any) -> None:
-        self.name = name
-        self.base_lr = _BASE_LR.validate(base_lr)
-        params = SCHEDULE_PARAMS[name]
-        _check_kwargs(f"schedule {name!r}", params, kw)
-        self.kw = {p.name: p.validate(kw.get(p.name, p.default)) for p in params}
-        if name == "cosine" and self.kw["min_lr"] > self.base_lr:
-            raise ValueError(f"Expected min_lr <= base_lr ({self.base_lr}), received {self.kw['min_lr']}")
-
-    def __call__(self, progress: float) -> float:
-        p = max(progress, 0.0)
-        if self.name == "step":
-            return self.base_lr * self.kw["gamma"] ** math.floor(p / self.kw["step_size"])
-        if self.name == "cosine":
-            total, lo = self.kw["total_epochs"], self.kw["min_lr"]
-            return lo + (self.base_lr - lo) * 0.5 * (1.0 + math.cos(math.pi * min(p, total) / total))
-        return self.base_lr
-
-    def config(self) -> dict[str, Any]:
-        return {"name": self.name, "base_lr": self.base_lr, **self.kw}
-
-    def __repr__(self) -> str:
-        args = "".join(f", {k}={v!r}" for k, v in self.kw.items())
-        return f"Schedule({self.name!r}, base_lr={self.base_lr!r}{args})"
-
-
-def make_schedule(name: str, base_lr: float, **kw: Any) -> Callable[[float], float]:
-    """Learning rate as a function of training progress in epochs (``epoch + batch / batches``)."""
-    key = name.lower() if isinstance(name, str) else name
-    if key not in SCHEDULE_PARAMS:
-        raise ValueError(f"Unknown schedule {name!r}. Valid names: {', '.join(SCHEDULES)}")
-    return Schedule(key, base_lr, **kw)
-
-
-def clip_grad_norm(grads: list[np.ndarray], max_norm: float) -> float:
-    """Scale ``grads`` in place so their global L2 norm is at most ``max_norm``.
-
-    Returns the norm before clipping. A non-finite norm is returned without touching the
-    gradients, so the caller's NaN guard sees it.
-    """
-    if not (max_norm > 0 and math.isfinite(max_norm)):
-        raise ValueError(f"Expected max_norm > 0, received {max_norm}")
-    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
-    if norm > max_norm and math.isfinite(norm):
-        scale = max_norm / norm
-        for g in grads:
-            np.multiply(g, scale, out=g)
-    return norm
-
-
-def _check_l1_l2(l1: float, l2: float) -> None:
-    # Cheap on purpose: the training step calls add_l1_l2_grad every batch.
-    if not (l1 >= 0.0 and l2 >= 0.0 and math.isfinite(l1) and math.isfinite(l2)):
-        raise ValueError(f"Expected l1 >= 0 and l2 >= 0 (finite), received l1={l1}, l2={l2}")
-
-
-def l1_l2_penalty(kernels: list[np.ndarray], l1: float, l2: float) -> float:
-    """``l1 * Σ|w| + (l2 / 2) * Σ w²`` over all kernels (the ½ makes the L2 gradient ``l2 * w``)."""
-    _check_l1_l2(l1, l2)
-    total = 0.0
-    for w in kernels:
-        if l1:
-            total += l1 * float(np.abs(w).sum())
-        if l2:
-            total += 0.5 * l2 * float(np.vdot(w, w))
-    return total
-
-
-def add_l1_l2_grad(kernels: list[np.ndarray], grads: list[np.ndarray], l1: float, l2: float) -> None:
-    """In place ``grads[i] += l1 * sign(w) + l2 * w`` (gradient of :func:`l1_l2_penalty`).
-
-    ``sign(0) = 0`` is used as the L1 subgradient at 0.
-    """
-    _check_l1_l2(l1, l2)
-    if len(kernels) != len(grads):
-        raise ValueError(f"Expected as many gradients as kernels ({len(kernels)}), received {len(grads)}")
-    for w, g in zip(kernels, grads):
-        if l1:
-            np.add(g, np.multiply(np.sign(w), l1), out=g)
-        if l2:
-            np.add(g, np.multiply(w, l2), out=g)

@@ -22,11 +22,12 @@ Flow control: a pipe holds only ~64 KB, so a worker that sent snapshots faster t
 would block in ``send`` and stop training. The GUI acknowledges each snapshot it has taken in; the
 worker keeps at most MAX_IN_FLIGHT unacknowledged and otherwise skips the snapshot (losses and epoch
 metrics wait for the next one, nothing is lost).
+
+The GUI-side handle of the process, ``WorkerProcess``, is in worker_process.py (re-exported here).
 """
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import os
 import time
 import traceback
@@ -34,6 +35,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
+
+from .worker_process import WorkerProcess  # noqa: F401 - re-exported
 
 SNAPSHOT_INTERVAL = 1 / 30
 MAPS_EVERY = 3            # neuron maps go with every third snapshot (they cost more)
@@ -44,7 +47,7 @@ MAX_IN_FLIGHT = 2         # snapshots sent but not yet acknowledged by the GUI
 class TrainingWorker:
     """The loop inside the worker process (also usable in-process by tests)."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.session = None
         self.playing = False
@@ -350,68 +353,5 @@ def worker_main(conn: Connection) -> None:
     finally:
         try:
             conn.close()
-        except OSError:
-            pass
-
-
-class WorkerProcess:
-    """The GUI-side handle of a worker process (Qt-free; gui.workers wraps it in signals)."""
-
-    def __init__(self) -> None:
-        ctx = mp.get_context("spawn")
-        self.conn, child = ctx.Pipe(duplex=True)
-        self._child = child
-        self.process = ctx.Process(target=worker_main, args=(child,), daemon=True, name="neurocanvas-training")
-
-    def start(self) -> None:
-        # One BLAS thread: the GUI process needs the other core (bench/README.md: two spinning
-        # OpenBLAS threads collapse when another process is busy).
-        saved = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-        try:
-            for k in saved:
-                os.environ[k] = "1"
-            self.process.start()
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        self._child.close()
-
-    @property
-    def alive(self) -> bool:
-        return self.process.is_alive()
-
-    def send(self, cmd: str, **payload: Any) -> bool:
-        try:
-            self.conn.send({"cmd": cmd, **payload})
-            return True
-        except (BrokenPipeError, EOFError, OSError):
-            return False
-
-    def receive(self, timeout: float = 0.0, limit: int = 1000) -> list[dict[str, Any]]:
-        """Every message waiting (at most ``limit``), waiting up to ``timeout`` for the first."""
-        out: list[dict[str, Any]] = []
-        try:
-            while len(out) < limit and self.conn.poll(timeout if not out else 0):
-                out.append(self.conn.recv())
-        except (EOFError, OSError):
-            pass
-        return out
-
-    def shutdown(self, timeout: float = 3.0) -> None:
-        """Ask the worker to finish, then make sure it has (terminate, then kill)."""
-        if self.process.is_alive():
-            self.send("shutdown")
-            self.process.join(timeout)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(1.0)
-        if self.process.is_alive():  # pragma: no cover - last resort
-            self.process.kill()
-            self.process.join(1.0)
-        try:
-            self.conn.close()
         except OSError:
             pass

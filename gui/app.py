@@ -4,6 +4,7 @@ offer, and the event loop."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 # pyqtgraph picks its Qt binding when first imported; make sure it is PySide6
@@ -58,5 +59,16 @@ def start(path: str | None = None) -> MainWindow:
 def run(path: str | None = None) -> int:
     """Open the main window and run the event loop; returns the exit code."""
     app = create_application()
-    window = start(path)  # noqa: F841 - kept alive for the event loop
-    return app.exec()
+    window = start(path)
+    # Ctrl+C in the terminal quits as File → Quit does (asking about unsaved changes). Python runs
+    # signal handlers only between Qt events, so a timer wakes the interpreter now and then.
+    previous = signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.quit))
+    waker = QTimer(app)
+    waker.timeout.connect(lambda: None)
+    waker.start(250)
+    try:
+        return app.exec()
+    finally:
+        waker.stop()
+        waker.deleteLater()
+        signal.signal(signal.SIGINT, previous)

@@ -89,22 +89,15 @@ def _pen(color: QColor, width: float = 1.6) -> QPen:
     return pen
 
 
-def _page() -> QPainterPath:
-    path = QPainterPath()
-    path.moveTo(6, 3)
-    path.lineTo(14, 3)
-    path.lineTo(19, 8)
-    path.lineTo(19, 21)
-    path.lineTo(6, 21)
-    path.closeSubpath()
-    return path
+def _points(*xy: float) -> list[QPointF]:
+    return [QPointF(xy[i], xy[i + 1]) for i in range(0, len(xy), 2)]
 
 
 @_drawing("new")
 def _new(p: QPainter, c: QColor) -> None:
     p.setPen(_pen(c))
-    p.drawPath(_page())
-    p.drawPolyline([QPointF(14, 3), QPointF(14, 8), QPointF(19, 8)])
+    p.drawPolygon(_points(6, 3, 14, 3, 19, 8, 19, 21, 6, 21))  # a page with a folded corner
+    p.drawPolyline(_points(14, 3, 14, 8, 19, 8))
     p.drawLine(QPointF(12.5, 11.5), QPointF(12.5, 17.5))
     p.drawLine(QPointF(9.5, 14.5), QPointF(15.5, 14.5))
 
@@ -112,34 +105,14 @@ def _new(p: QPainter, c: QColor) -> None:
 @_drawing("open")
 def _open(p: QPainter, c: QColor) -> None:
     p.setPen(_pen(c))
-    back = QPainterPath()
-    back.moveTo(3, 19)
-    back.lineTo(3, 5)
-    back.lineTo(9, 5)
-    back.lineTo(11, 7)
-    back.lineTo(18, 7)
-    back.lineTo(18, 10)
-    p.drawPath(back)
-    front = QPainterPath()
-    front.moveTo(3, 19)
-    front.lineTo(6.5, 10)
-    front.lineTo(21.5, 10)
-    front.lineTo(18, 19)
-    front.closeSubpath()
-    p.drawPath(front)
+    p.drawPolyline(_points(3, 19, 3, 5, 9, 5, 11, 7, 18, 7, 18, 10))  # the folder's back
+    p.drawPolygon(_points(3, 19, 6.5, 10, 21.5, 10, 18, 19))  # its open front
 
 
 @_drawing("save")
 def _save(p: QPainter, c: QColor) -> None:
     p.setPen(_pen(c))
-    body = QPainterPath()
-    body.moveTo(4, 4)
-    body.lineTo(17, 4)
-    body.lineTo(20, 7)
-    body.lineTo(20, 20)
-    body.lineTo(4, 20)
-    body.closeSubpath()
-    p.drawPath(body)
+    p.drawPolygon(_points(4, 4, 17, 4, 20, 7, 20, 20, 4, 20))
     p.drawRect(QRectF(8, 4, 7, 5))
     p.drawRect(QRectF(7, 13, 10, 7))
 
@@ -168,30 +141,22 @@ def _redo(p: QPainter, c: QColor) -> None:
     _curved_arrow(p, c, mirrored=True)
 
 
-def _magnifier(p: QPainter, c: QColor) -> None:
-    p.setPen(_pen(c, 1.8))
-    p.drawEllipse(QPointF(10, 10), 6, 6)
-    p.drawLine(QPointF(14.5, 14.5), QPointF(20, 20))
+def _magnifier(marks: list[tuple[tuple[float, float], tuple[float, float]]]) -> Draw:
+    """A magnifying glass with ``marks`` (lines) in its lens."""
+
+    def draw(p: QPainter, c: QColor) -> None:
+        p.setPen(_pen(c, 1.8))
+        p.drawEllipse(QPointF(10, 10), 6, 6)
+        p.drawLine(QPointF(14.5, 14.5), QPointF(20, 20))
+        for (x0, y0), (x1, y1) in marks:
+            p.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+
+    return draw
 
 
-@_drawing("zoom_in")
-def _zoom_in(p: QPainter, c: QColor) -> None:
-    _magnifier(p, c)
-    p.drawLine(QPointF(7, 10), QPointF(13, 10))
-    p.drawLine(QPointF(10, 7), QPointF(10, 13))
-
-
-@_drawing("zoom_out")
-def _zoom_out(p: QPainter, c: QColor) -> None:
-    _magnifier(p, c)
-    p.drawLine(QPointF(7, 10), QPointF(13, 10))
-
-
-@_drawing("zoom_100")
-def _zoom_100(p: QPainter, c: QColor) -> None:
-    _magnifier(p, c)
-    p.drawLine(QPointF(8, 8), QPointF(10, 7))
-    p.drawLine(QPointF(10, 7), QPointF(10, 13.5))
+_DRAWINGS["zoom_in"] = _magnifier([((7, 10), (13, 10)), ((10, 7), (10, 13))])     # +
+_DRAWINGS["zoom_out"] = _magnifier([((7, 10), (13, 10))])                          # −
+_DRAWINGS["zoom_100"] = _magnifier([((8, 8), (10, 7)), ((10, 7), (10, 13.5))])    # 1
 
 
 @_drawing("zoom_fit")

@@ -120,11 +120,15 @@ class RecoveryEntry:
         return doc
 
     def discard(self) -> None:
-        for p in (self.file, self.sidecar):
-            try:
-                p.unlink()
-            except FileNotFoundError:
-                pass
+        _delete(self.file, self.sidecar)
+
+
+def _delete(*paths: Path) -> None:
+    for p in paths:
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 def as_untitled(doc: Document) -> Document:
@@ -249,8 +253,4 @@ class Autosaver(QObject):
         """Stop auto-saving and delete the recovery files (after a save, a discard or a clean close)."""
         self._debounce.stop()
         self._periodic.stop()
-        for p in (self._file, self._file.with_suffix(".json")):
-            try:
-                p.unlink()
-            except OSError:
-                pass
+        _delete(self._file, self._file.with_suffix(".json"))

@@ -21,7 +21,7 @@ import numpy as np
 
 from .model import StepTrace
 from .symbols import ACTIVATION_TYPES, Symbols, _unravel
-from .text import DIGITS, num, paren
+from .text import DIGITS, index_suffix, num, paren
 
 MAX_CHAIN_WEIGHTS = 100
 
@@ -81,14 +81,14 @@ class ChainRule:
     symbol: str               # "∂L/∂w1"
     product: Product
     engine_value: float       # the engine's ∂L/∂w (the product equals it up to rounding)
-    rule: bool = False        # True: the perceptron rule (":="), not a derivative
+    perceptron: bool = False  # True: the perceptron rule's direction (":="), not a derivative
 
     @property
     def value(self) -> float:
         return self.product.value
 
     def text(self, digits: int = DIGITS) -> str:
-        eq = ":=" if self.rule else "="
+        eq = ":=" if self.perceptron else "="
         return f"{self.symbol} {eq} {self.product.symbols()} = {self.product.numbers(digits)} = {num(self.value, digits)}"
 
 
@@ -110,7 +110,10 @@ class ChainRules:
         return [r for r in self.rules if r.key == key]
 
     def quantity(self, symbol: str) -> Quantity:
-        return next(q for q in self.quantities if q.symbol == symbol)
+        for q in self.quantities:
+            if q.symbol == symbol:
+                return q
+        raise KeyError(f"No named quantity {symbol}")
 
     def text(self, digits: int = DIGITS) -> str:
         if not self.available:
@@ -150,7 +153,7 @@ class _Builder:
             for index in np.ndindex(w.shape):
                 product = Product(self._param(node, pname, index, float(grad[index])))
                 rules.append(ChainRule(key, tuple(index), "∂L/∂" + self.sym.param(key, index), product,
-                                       float(grad[index]), rule=self.t.fusion == "step"))
+                                       float(grad[index]), perceptron=self.t.fusion == "step"))
         notes = []
         if self.t.fusion == "step":
             notes.append("The output is a step: these are the perceptron rule's update directions, not gradients.")
@@ -173,7 +176,7 @@ class _Builder:
             factors = self.resolve(("out", node, c))
             if pname == "beta":
                 return factors + [Factor("1", 1.0, "∂a/∂β = 1", "constant")]
-            return factors + [Factor(f"{node}.x̂" + self.sym.value(node, c)[len(node):], float(rec.extras["x_hat"][c]),
+            return factors + [Factor(f"{node}.x̂" + index_suffix((c,), rec.a.size), float(rec.extras["x_hat"][c]),
                                      "the normalised input x̂", "value", node, (c,))]
         return [Factor("∂L/∂" + self.sym.param(f"{node}/{pname}", index), engine,
                        f"{rec.type}'s backward pass", "backward", node, index)]
@@ -262,7 +265,7 @@ class _Builder:
             if mask is None:
                 return [(consumer, [("out", consumer, flat)])]
             return [(consumer, [("out", consumer, flat),
-                                Factor(f"{consumer}.mask" + self.sym.value(consumer, flat)[len(consumer):],
+                                Factor(f"{consumer}.mask" + index_suffix(_unravel(flat, mask.shape), mask.size),
                                        float(mask.reshape(-1)[flat]), "Dropout mask: 0 (dropped) or 1/(1 − rate)",
                                        "mask", consumer, _unravel(flat, mask.shape))])]
         if c.type in ("Add", "Flatten"):

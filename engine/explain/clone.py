@@ -1,8 +1,8 @@
 """A private copy of a compiled network, so explaining a step never touches the real one.
 
-Weights, gradient buffers, BatchNorm running statistics, Dropout random streams, the activations a
-layer keeps from its last training pass and its scratch buffers are all copied; the optimizer the
-network is bound to is not (the copy is unbound).
+Weights, gradient buffers, BatchNorm running statistics and Dropout random streams are copied; the
+activations a layer keeps from its last pass and its scratch buffers are not (the copy starts
+without them), and neither is the optimizer the network is bound to (the copy is unbound).
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import copy
 import numpy as np
 
 from ..network import Network
+
+CACHES = ("x", "z", "a", "xs", "mask", "xhat", "inv_std")  # what layers keep from their last pass
 
 
 def clone_network(net: Network, dtype: str | np.dtype | None = None) -> Network:
@@ -23,6 +25,12 @@ def clone_network(net: Network, dtype: str | np.dtype | None = None) -> Network:
     bound = getattr(net, "_bound_optimizer", None)
     if bound is not None:
         memo[id(bound)] = None
+    for layer in net.layers.values():  # scratch buffers and kept activations are not worth copying
+        memo[id(layer._scratch)] = {}
+        for attr in CACHES:
+            value = getattr(layer, attr, None)
+            if isinstance(value, np.ndarray):
+                memo[id(value)] = None
     clone = copy.deepcopy(net, memo)
     clone._bound_optimizer = None
     if dtype is not None and np.dtype(dtype) != clone.dtype:

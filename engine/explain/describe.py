@@ -5,8 +5,6 @@ Activation formulas come from ``engine.layers.activation_functions`` and loss fo
 """
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..layers.base import Layer
@@ -14,18 +12,18 @@ from ..layers.base import Layer
 FUSION_SEEDS = {
     "sigmoid_bce": ("∂L/∂z = (ŷ − y)/n",
                     "sigmoid + bce are fused: ∂L/∂ŷ · σ'(z) = (ŷ − y)/(ŷ·(1 − ŷ)·n) · ŷ·(1 − ŷ) = (ŷ − y)/n, so "
-                    "the engine starts backpropagation at ∂L/∂z (no division by ŷ·(1 − ŷ), which can be 0)"),
+                    "the engine starts backpropagation at ∂L/∂z (no division by ŷ·(1 − ŷ), which can be 0)."),
     "softmax_ce": ("∂L/∂z = ŷ − y",
                    "softmax + cross-entropy are fused: the softmax Jacobian times ∂L/∂ŷ = −y/ŷ simplifies to "
-                   "ŷ − y (y one-hot), so the engine starts backpropagation at ∂L/∂z"),
+                   "ŷ − y (y one-hot), so the engine starts backpropagation at ∂L/∂z."),
     "step": ("∂L/∂z := ŷ − y",
              "the output is a step, whose derivative is 0: it is trained by the perceptron rule, which puts "
-             "ŷ − y in place of ∂L/∂z, so gradient descent becomes w ← w + η·(y − ŷ)·x. This is not a gradient"),
+             "ŷ − y in place of ∂L/∂z, so gradient descent becomes w ← w + η·(y − ŷ)·x. This is not a gradient."),
 }
 
 DERIVATIVE_SYMBOLS = {"sigmoid": "σ'", "tanh": "tanh'", "relu": "relu'", "leaky_relu": "leaky_relu'",
                       "elu": "elu'", "gelu": "gelu'", "softplus": "softplus'", "silu": "silu'", "step": "step'",
-                      "softmax": "softmax'", "linear": "1·"}
+                      "softmax": "softmax'"}
 
 
 def forward_formulas(kind: str, layer: Layer | None) -> list[str]:
@@ -88,12 +86,12 @@ def forward_notes(kind: str, layer: Layer, extras: dict[str, np.ndarray]) -> lis
             return ["rate 0: nothing is dropped"]
         kept = int(np.count_nonzero(extras["mask"]))
         return [f"{kept} of {extras['mask'].size} values kept (scaled by 1/(1 − {layer.rate:g})); the mask is the one "  # type: ignore[attr-defined]
-                "the network's next training step would draw. At inference Dropout passes x unchanged"]
+                "the network's next training step would draw. At inference Dropout passes x unchanged."]
     if kind == "BatchNorm":
         return ["In training mode BatchNorm normalises over the batch. A single sample is its own batch: "
                 "μ_B = x and σ²_B = 0, so x̂ = 0 and a = β whatever x is, and no gradient passes back to x "
                 "(∂L/∂x = 0; γ gets none either). In training on batches of several samples x̂ is not 0. The "
-                "trace shows what the engine computes for this one sample; it does not move the running statistics"]
+                "trace shows what the engine computes for this one sample; it does not move the running statistics."]
     return []
 
 
@@ -106,7 +104,3 @@ def loss_notes(function: str, n: int) -> list[str]:
         return ["cross_entropy sums over the classes and averages over the samples: N = 1 for this one sample."]
     return []
 
-
-def param_count_text(weights: dict[str, Any]) -> str:
-    n = int(sum(np.size(w) for w in weights.values()))
-    return f"{n:,} weight{'s' if n != 1 else ''}"

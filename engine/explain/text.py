@@ -21,6 +21,12 @@ def paren(value: Any, digits: int = DIGITS) -> str:
     return f"({num(value, digits)})"
 
 
+def operand(value: Any, digits: int = DIGITS) -> str:
+    """A number as an operand of + and −: parentheses only around a negative one."""
+    text = num(value, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
 def index_suffix(index: tuple[int, ...], size: int) -> str:
     """``[2]`` or ``[0,1]``; empty for a value that is the only one of its array."""
     if size == 1:

@@ -9,7 +9,7 @@ state, BatchNorm running statistics, Dropout streams and cached activations unto
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from .clone import clone_network
 from .describe import FUSION_SEEDS, backward_formulas, forward_formulas, forward_notes, loss_notes
 from .model import Contribution, LossTrace, NodeBackward, NodeForward, StepTrace
 from .update import explain_update
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..session import Session
 
 
 def trace_step(
@@ -86,6 +89,24 @@ def trace_step(
         trace.update = explain_update(clone, trace, optimizer, optimizer_state=optimizer_state, lr=lr, l1=l1,
                                       l2=l2, clip_norm=clip_norm, noise=noise, X=X, Y=Y)
     return trace
+
+
+def trace_session(session: "Session", index: int, split: str = "train", **options: Any) -> StepTrace:
+    """``trace_step`` of sample ``index`` of a session's split, with the trainer's optimizer (its current
+    state and scheduled learning rate), regularisation and clipping: the step training would take next
+    if that sample were the batch. ``options`` go to ``trace_step``. Raises IndexError for a bad index."""
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', received {split!r}")
+    data = session.data.train if split == "train" else session.data.test
+    n = len(data.X)
+    if not 0 <= index < n:
+        raise IndexError(f"sample {index} is out of range: the {split} split has {n} samples"
+                         + (f" (0 to {n - 1})" if n else ""))
+    trainer = session.trainer
+    settings = dict(optimizer=trainer.optimizer, lr=trainer.schedule(trainer.progress), l1=trainer.l1,
+                    l2=trainer.l2, clip_norm=trainer.clip_norm, label=f"{split} sample {index} of {n}")
+    settings.update(options)
+    return trace_step(session.network, data.X[index], data.y[index], preprocessor=session.preprocessor, **settings)
 
 
 def _one_target(net: Network, y: Any) -> np.ndarray:
@@ -210,7 +231,11 @@ def _backward(net: Network, buf: list[Any], Y: np.ndarray, names: list[str],
                     sent[port] = gi[0].copy()
                     contributions[i].append(Contribution(layer.name, port, gi[0].copy()))
                     d[i] = gi if d[i] is None else d[i] + gi
-        records.append(_backward_record(layer, kind, linear, da, display_only, dz, sent, contributions[out]))
+        rec = _backward_record(layer, kind, linear, da, display_only, dz, sent, contributions[out])
+        if pre and not records:  # the output layer: ∂L/∂z comes from the loss
+            rec.formulas = [f"{loss.seed_formula}   (from the loss, fused)"] + [
+                f for f in rec.formulas if not f.startswith("∂L/∂z =")]
+        records.append(rec)
     return loss, records
 
 
@@ -227,6 +252,9 @@ def _backward_record(layer: Layer, kind: str, linear: bool, da: np.ndarray | Non
                      f"({', '.join(c.consumer for c in contributions)}): ∂L/∂a is the sum of their contributions")
     if display_only:
         notes.append("∂L/∂ŷ is shown for the chain rule; the engine starts at ∂L/∂z (fused with the loss)")
+    if act is not None and act.name == "softmax":
+        notes.append("softmax mixes its values: ∂L/∂z[i] = a[i]·(∂L/∂a[i] − Σ_j a[j]·∂L/∂a[j]); the local "
+                     "derivative shown is only the Jacobian's diagonal ∂a[i]/∂z[i] = a[i]·(1 − a[i])")
     if kind == "BatchNorm" and layer.xhat is not None and layer.xhat.shape[0] == 1:  # type: ignore[attr-defined]
         notes.append("one sample: x̂ = 0, so ∂L/∂γ = 0 and ∂L/∂x = 0 (see the forward pass)")
     return NodeBackward(

@@ -43,7 +43,7 @@ class Sigmoid(ActivationFunction):
     formula = "a = σ(z) = 1 / (1 + e^(−z))"
     derivative = "∂a/∂z = σ(z)·(1 − σ(z))"
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         # 0.5·(1 + tanh(z/2)) equals the logistic function and never overflows.
         a = np.multiply(z, 0.5, out=out)
         np.tanh(a, out=a)
@@ -51,7 +51,8 @@ class Sigmoid(ActivationFunction):
         a *= 0.5
         return a
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         if out is None:
             return da * a * (1.0 - a)
         np.multiply(da, a, out=out)
@@ -64,10 +65,11 @@ class Tanh(ActivationFunction):
     formula = "a = tanh(z)"
     derivative = "∂a/∂z = 1 − tanh²(z)"
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return np.tanh(z, out=out)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         g = np.multiply(a, a, out=out)
         np.subtract(1.0, g, out=g)
         g *= da
@@ -79,10 +81,11 @@ class ReLU(ActivationFunction):
     formula = "a = max(0, z)"
     derivative = "∂a/∂z = 1 if z > 0 else 0"
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return np.maximum(z, 0.0, out=out)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         if out is None:
             return da * (a > 0)
         np.greater(a, 0, out=out)  # 1.0 where a > 0, else 0.0
@@ -94,14 +97,15 @@ class LeakyReLU(ActivationFunction):
     name = "leaky_relu"
     derivative = "∂a/∂z = 1 if z > 0 else α"
 
-    def __init__(self, alpha: float = 0.01):
+    def __init__(self, alpha: float = 0.01) -> None:
         self.alpha = float(alpha)
         self.formula = f"a = z if z > 0 else α·z  (α = {self.alpha:g})"
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return np.where(z > 0, z, z * self.alpha)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         return np.where(a > 0, da, da * self.alpha)
 
 
@@ -110,16 +114,17 @@ class ELU(ActivationFunction):
     derivative = "∂a/∂z = 1 if z > 0 else a + α"
     needs_z = True
 
-    def __init__(self, alpha: float = 1.0):
+    def __init__(self, alpha: float = 1.0) -> None:
         self.alpha = float(alpha)
         self.formula = f"a = z if z > 0 else α·(e^z − 1)  (α = {self.alpha:g})"
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         neg = np.expm1(np.minimum(z, 0.0))
         neg *= self.alpha
         return np.where(z > 0, z, neg)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         return np.where(z > 0, da, da * (a + self.alpha))
 
 
@@ -129,11 +134,12 @@ class GELU(ActivationFunction):
     derivative = "∂a/∂z = ½(1 + t) + ½·z·(1 − t²)·√(2/π)·(1 + 3·0.044715·z²)"
     needs_z = True
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         t = np.tanh(_GELU_C * (z + 0.044715 * z * z * z))
         return 0.5 * z * (1.0 + t)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         z2 = z * z
         t = np.tanh(_GELU_C * (z + 0.044715 * z2 * z))
         dt = _GELU_C * (1.0 + 3 * 0.044715 * z2)
@@ -146,10 +152,11 @@ class Softplus(ActivationFunction):
     derivative = "∂a/∂z = σ(z)"
     needs_z = True
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return np.logaddexp(0.0, z).astype(z.dtype, copy=False)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         return da * Sigmoid().forward(z)
 
 
@@ -159,10 +166,11 @@ class SiLU(ActivationFunction):
     derivative = "∂a/∂z = σ(z)·(1 + z·(1 − σ(z)))"
     needs_z = True
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return z * Sigmoid().forward(z)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         s = Sigmoid().forward(z)
         return da * s * (1.0 + z * (1.0 - s))
 
@@ -175,10 +183,11 @@ class Step(ActivationFunction):
     derivative = "∂a/∂z = 0 (z ≠ 0): no gradient passes; trained by the perceptron rule"
     trainable = False
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         return (z >= 0).astype(z.dtype)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         return np.zeros_like(da)
 
 
@@ -187,16 +196,17 @@ class Softmax(ActivationFunction):
     formula = "a_i = e^(z_i) / Σ_j e^(z_j)"
     derivative = "∂L/∂z = a ⊙ (∂L/∂a − Σ_j a_j·∂L/∂a_j)"
 
-    def forward(self, z, out=None):
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         e = z - row_max(z)
         np.exp(e, out=e)
         e /= row_sum(e)
         return e
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z: np.ndarray | None, a: np.ndarray, da: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         return a * (da - row_sum(da * a))
 
-    def local_grad(self, z, a):
+    def local_grad(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         # Diagonal of the Jacobian, a_i(1 − a_i): enough for per-unit display.
         return a * (1.0 - a)
 

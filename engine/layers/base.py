@@ -23,7 +23,7 @@ class Layer:
     reuse_inference = False  # the network sets it on layers whose inference output stays internal
     record = False  # keep z and a after an inference pass too (the loss needs the logits)
 
-    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape):
+    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         self.name = name
         self.config = dict(config)
         self.in_shapes = in_shapes

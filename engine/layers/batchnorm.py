@@ -5,15 +5,17 @@ running = momentum·running + (1 − momentum)·batch. Inference uses the runnin
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import registry
 from ..params import ParamSpec
-from .base import Layer
+from .base import Layer, Shape
 
 
 class BatchNormLayer(Layer):
-    def __init__(self, name, config, in_shapes, out_shape):
+    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         super().__init__(name, config, in_shapes, out_shape)
         self.momentum = float(config["momentum"])
         self.eps = float(config["epsilon"])
@@ -24,19 +26,19 @@ class BatchNormLayer(Layer):
         self.bshape = (1, self.channels) + (1,) * (len(shape) - 1)
         self.xhat = self.inv_std = None
 
-    def param_shapes(self):
+    def param_shapes(self) -> dict[str, Shape]:
         return {"gamma": (self.channels,), "beta": (self.channels,)}
 
-    def init_params(self, rng):
+    def init_params(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         return {"gamma": np.ones(self.channels), "beta": np.zeros(self.channels)}
 
-    def state_shapes(self):
+    def state_shapes(self) -> dict[str, Shape]:
         return {"running_mean": (self.channels,), "running_var": (self.channels,)}
 
-    def init_state(self):
+    def init_state(self) -> dict[str, np.ndarray]:
         return {"running_mean": np.zeros(self.channels), "running_var": np.ones(self.channels)}
 
-    def forward(self, x, training):
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         gamma = self.params["gamma"].reshape(self.bshape)
         beta = self.params["beta"].reshape(self.bshape)
         if training:
@@ -56,7 +58,7 @@ class BatchNormLayer(Layer):
         inv_std = 1.0 / np.sqrt(self.state["running_var"].reshape(self.bshape) + self.eps)
         return (x - mean) * (inv_std * gamma) + beta
 
-    def backward(self, dy):
+    def backward(self, dy: np.ndarray) -> np.ndarray | None:
         xhat = self.xhat
         n = dy.size // self.channels
         np.sum(dy * xhat, axis=self.axes, out=self.grads["gamma"])
@@ -68,7 +70,7 @@ class BatchNormLayer(Layer):
         dgamma = self.grads["gamma"].reshape(self.bshape)
         return (g / n) * (n * dy - dbeta - xhat * dgamma)
 
-    def release(self):
+    def release(self) -> None:
         self.xhat = self.inv_std = None
 
 

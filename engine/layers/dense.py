@@ -1,6 +1,8 @@
 """Dense (fully connected) layer: z = x·W + b, a = activation(z). W has shape (inputs, units)."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import registry
@@ -9,11 +11,11 @@ from ..errors import ShapeError
 from ..initializers import INITIALIZERS, initialize
 from ..params import ParamSpec
 from .activation_functions import OUTPUT_ACTIVATIONS, make_activation
-from .base import Layer, fmt_shape
+from .base import Layer, Shape, fmt_shape
 
 
 class DenseLayer(Layer):
-    def __init__(self, name, config, in_shapes, out_shape):
+    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         super().__init__(name, config, in_shapes, out_shape)
         self.activation = make_activation(config["activation"], config["negative_slope"], config["alpha"])
         self.linear = config["activation"] == "linear"
@@ -21,13 +23,13 @@ class DenseLayer(Layer):
         self.kernels = ("W",)
         self.x = self.z = self.a = None
 
-    def param_shapes(self):
+    def param_shapes(self) -> dict[str, Shape]:
         shapes = {"W": (self.in_shapes[0][0], self.config["units"])}
         if self.use_bias:
             shapes["b"] = (self.config["units"],)
         return shapes
 
-    def init_params(self, rng):
+    def init_params(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         n_in, n_out = self.in_shapes[0][0], self.config["units"]
         c = self.config
         out = {"W": initialize(c["initializer"], (n_in, n_out), n_in, n_out, rng, c["init_low"], c["init_high"])}
@@ -35,7 +37,7 @@ class DenseLayer(Layer):
             out["b"] = np.full((n_out,), c["bias_init"])
         return out
 
-    def initialize(self, rng, dtype):
+    def initialize(self, rng: np.random.Generator, dtype: np.dtype) -> None:
         super().initialize(rng, dtype)
         self.bind()
 
@@ -45,7 +47,7 @@ class DenseLayer(Layer):
         self.b = self.params.get("b")
         self.gb = self.grads.get("b")
 
-    def forward(self, x, training):
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         shape = (x.shape[0], self.W.shape[1])
         z = np.matmul(x, self.W, out=self.out_buffer("z", shape, self.W.dtype, training))
         if training:
@@ -61,13 +63,13 @@ class DenseLayer(Layer):
             self.z, self.a = z, a
         return a
 
-    def backward(self, da):
+    def backward(self, da: np.ndarray) -> np.ndarray | None:
         if self.linear:
             return self.backward_pre(da)
         dz = self.activation.backward(self.z, self.a, da, self.scratch("dz", da.shape, da.dtype))
         return self.backward_pre(dz)
 
-    def backward_pre(self, dz):
+    def backward_pre(self, dz: np.ndarray) -> np.ndarray | None:
         np.matmul(self.x.T, dz, out=self.gW)
         if self.gb is not None:
             col_sum(dz, out=self.gb)
@@ -76,14 +78,14 @@ class DenseLayer(Layer):
         return None
 
 
-def _dense_shape(params, in_shapes):
+def _dense_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     (shape,) = in_shapes
     if len(shape) != 1:
         raise ShapeError(f"Dense expects a 1-D feature vector but receives {fmt_shape(shape)}: add Flatten")
     return (params["units"],)
 
 
-def _dense_check(params):
+def _dense_check(params: dict[str, Any]) -> None:
     if params["initializer"] == "uniform":
         registry.require(
             params["init_low"] <= params["init_high"],

@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from .. import registry
 from ..errors import ShapeError
 from ..losses import LOSSES
 from ..params import ParamSpec
-from .base import fmt_shape
+from .base import Shape, fmt_shape
 
 
 MAX_INPUT_VALUES = 10_000_000
 
 
-def _input_check(params):
+def _input_check(params: dict[str, Any]) -> None:
     size = math.prod(params["shape"])
     registry.require(size <= MAX_INPUT_VALUES,
                      f"Input.shape: at most {MAX_INPUT_VALUES:,} values per sample, received {size:,}", "shape")
 
 
-def _input_shape(params, in_shapes):
+def _input_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     return tuple(params["shape"])
 
 
-def _loss_shape(params, in_shapes):
+def _loss_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     (shape,) = in_shapes
     if params["function"] == "cross_entropy" and len(shape) != 1:
         raise ShapeError(f"cross_entropy expects a 1-D vector of class probabilities but receives {fmt_shape(shape)}")

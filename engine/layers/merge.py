@@ -1,46 +1,48 @@
 """Merging layers: Add (elementwise sum of equal shapes) and Concat (along the feature/channel axis)."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import registry
 from ..errors import ShapeError
 from ..params import ParamSpec
-from .base import Layer, fmt_shape
+from .base import Layer, Shape, fmt_shape
 
 _INPUTS = ParamSpec("inputs", "int", 2, "Number of input ports", minimum=2, maximum=8)
 
 
 class AddLayer(Layer):
-    def __init__(self, name, config, in_shapes, out_shape):
+    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         super().__init__(name, config, in_shapes, out_shape)
         self.arity = len(in_shapes)
 
-    def forward(self, xs, training):
+    def forward(self, xs: list[np.ndarray], training: bool) -> np.ndarray:
         out = xs[0] + xs[1]
         for x in xs[2:]:
             out += x
         return out
 
-    def backward(self, dy):
+    def backward(self, dy: np.ndarray) -> list[np.ndarray]:
         return [dy] * self.arity
 
 
 class ConcatLayer(Layer):
-    def __init__(self, name, config, in_shapes, out_shape):
+    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         super().__init__(name, config, in_shapes, out_shape)
         self.arity = len(in_shapes)
         sizes = [s[0] for s in in_shapes]
         self.splits = list(np.cumsum(sizes)[:-1])
 
-    def forward(self, xs, training):
+    def forward(self, xs: list[np.ndarray], training: bool) -> np.ndarray:
         return np.concatenate(xs, axis=1)
 
-    def backward(self, dy):
+    def backward(self, dy: np.ndarray) -> list[np.ndarray]:
         return np.split(dy, self.splits, axis=1)
 
 
-def _add_shape(params, in_shapes):
+def _add_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     first = in_shapes[0]
     for other in in_shapes[1:]:
         if other != first:
@@ -49,7 +51,7 @@ def _add_shape(params, in_shapes):
     return first
 
 
-def _concat_shape(params, in_shapes):
+def _concat_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     first = in_shapes[0]
     for other in in_shapes[1:]:
         if len(other) != len(first) or other[1:] != first[1:]:

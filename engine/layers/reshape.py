@@ -1,15 +1,17 @@
 """Flatten: (N, d1, d2, …) -> (N, d1·d2·…)."""
 from __future__ import annotations
 
+import numpy as np
+
 from .. import registry
 from .base import Layer, flat_size
 
 
 class FlattenLayer(Layer):
-    def forward(self, x, training):
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         return x.reshape(x.shape[0], -1)
 
-    def backward(self, dy):
+    def backward(self, dy: np.ndarray) -> np.ndarray:
         return dy.reshape((dy.shape[0],) + self.in_shapes[0])
 
 

@@ -53,18 +53,24 @@ class LoadProblemsDialog(QDialog):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setSpacing(2)
+        self.list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Enter/Esc reach the buttons first
         for problem in self._problems:
             item = QListWidgetItem(problem)
             item.setToolTip(problem)
             self.list.addItem(item)
+        self.list.setCurrentRow(-1)
         rows = min(count, 8)
-        self.list.setMinimumHeight(self.list.fontMetrics().lineSpacing() * (rows + 1) + 8)
+        self.list.setMinimumHeight((self.list.fontMetrics().lineSpacing() + 4) * (rows + 1) + 8)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton("Copy Problems", QDialogButtonBox.ButtonRole.ActionRole)
         copy.setObjectName("copyProblemsButton")
         copy.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()
         buttons.accepted.connect(self.accept)
 
         text = QVBoxLayout()
@@ -77,8 +83,8 @@ class LoadProblemsDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
-        width = self.fontMetrics().averageCharWidth() * 80
-        self.resize(width, self.sizeHint().height())
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.resize(self.fontMetrics().averageCharWidth() * 96, self.sizeHint().height())
 
     def problems(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]

@@ -5,7 +5,6 @@ shortcut changes. Mouse gestures on the canvas, which are not actions, follow as
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -100,7 +99,6 @@ class ShortcutsDialog(QDialog):
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
-            group.setFirstColumnSpanned(False)
             self.tree.addTopLevelItem(group)
             for label, keys in rows:
                 group.addChild(QTreeWidgetItem([label, keys or "—"]))
@@ -114,7 +112,12 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons)
         fm = self.fontMetrics()
-        self.resize(fm.averageCharWidth() * 72, fm.lineSpacing() * 34)
+        rows = sum(1 + len(group_rows) for _, group_rows in groups)
+        height = (fm.lineSpacing() + 4) * (rows + 1) + 70  # every row without scrolling, if it fits
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        if screen is not None:
+            height = min(height, int(screen.availableGeometry().height() * 0.85))
+        self.resize(fm.averageCharWidth() * 84, height)
 
     def rows(self) -> dict[str, list[tuple[str, str]]]:
         """{menu: [(command, shortcuts), …]} as listed (tests read it)."""

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication, QFrame, QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
+    QStyleOptionViewItem, QVBoxLayout, QWidget,
+)
 
 from engine import registry
 from engine.losses import LOSSES
@@ -167,6 +170,38 @@ def match_entries(query: str, entries: list[QuickAddEntry]) -> list[QuickAddEntr
     return [e for s, i, e in sorted((t for t in scored if t[0] > 0), key=lambda t: (-t[0], t[1]))]
 
 
+class _EntryDelegate(QStyledItemDelegate):
+    """A row: the category's colour, the entry's label, its detail right-aligned and muted."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802
+        return QSize(200, max(24, option.fontMetrics.height() + 8))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        from .items.style import CATEGORY_COLORS, FALLBACK_CATEGORY, mix
+
+        entry = index.data(Qt.ItemDataRole.UserRole)
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        text = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        r = option.rect.adjusted(8, 0, -8, 0)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(CATEGORY_COLORS.get(entry.spec.category, FALLBACK_CATEGORY)))
+        painter.drawRoundedRect(QRectF(r.left(), r.center().y() - 5, 10, 10), 3, 3)
+        painter.setPen(text)
+        label_rect = r.adjusted(18, 0, 0, 0)
+        painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, entry.label)
+        used = painter.fontMetrics().horizontalAdvance(entry.label) + 12
+        painter.setPen(mix(text, pal.color(QPalette.ColorRole.Base), 0.0 if selected else 0.4))
+        detail = painter.fontMetrics().elidedText(entry.detail, Qt.TextElideMode.ElideLeft,
+                                                  max(label_rect.width() - used, 0))
+        painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, detail)
+        painter.restore()
+
+
 class QuickAddPopup(QFrame):
     """A frameless popup: a search field over a list. Up/Down move, Enter adds, Escape closes.
 
@@ -192,12 +227,14 @@ class QuickAddPopup(QFrame):
         self.list.setObjectName("quickAddList")
         self.list.setUniformItemSizes(True)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setItemDelegate(_EntryDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
-        self.resize(QSize(280, 320))
+        self.resize(QSize(320, 340))
         self.search.textChanged.connect(self._refilter)
         self.search.installEventFilter(self)
         self.list.itemActivated.connect(lambda item: self.accept_current())
@@ -249,7 +286,8 @@ class QuickAddPopup(QFrame):
         self._shown = match_entries(text, candidates)
         self.list.clear()
         for e in self._shown:
-            item = QListWidgetItem(f"{e.label}    ·  {e.detail}" if e.detail else e.label)
+            item = QListWidgetItem(e.label)
+            item.setData(Qt.ItemDataRole.UserRole, e)
             item.setToolTip(e.description or e.detail)
             self.list.addItem(item)
         if self._shown:

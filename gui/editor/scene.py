@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
+from engine import registry
 from engine.graph import (
     Edge, EdgeAdded, EdgeRemoved, Node, NodeAdded, NodeMoved, NodeRemoved, NodeRenamed, ParamsChanged,
 )
@@ -100,6 +101,7 @@ class CanvasScene(QGraphicsScene):
         self._paste_key: str | None = None
         self._paste_count = 0
         self.quick_add_handler: Callable[[QuickAddRequest], bool] | None = None
+        self._caching = True
         for node in self.graph.nodes:
             self._add_node_item(node)
         for edge in self.graph.edges:
@@ -217,7 +219,6 @@ class CanvasScene(QGraphicsScene):
         wired port lands where the wire was dropped."""
         p = request.scene_pos
         if request.connect_from is not None or request.connect_to is not None:
-            from engine import registry
             spec = registry.get(type_name)
             ins = spec.input_ports(spec.make_params(params))
             rows = max(len(ins), len(spec.outputs), 1)
@@ -226,10 +227,6 @@ class CanvasScene(QGraphicsScene):
             else:
                 anchor = port_pos(False, 0, len(spec.outputs), rows)
             x, y = p.x() - anchor.x(), p.y() - anchor.y()
-            if request.connect_to is not None and request.connect_from is None:
-                x -= 40  # leave room for the wire between the new node and its consumer
-            elif request.connect_from is not None:
-                x += 40
             return self.add_node(type_name, (x, y), params, connect_from=request.connect_from,
                                  connect_to=request.connect_to)
         return self.add_node_at(type_name, p, params)
@@ -252,11 +249,9 @@ class CanvasScene(QGraphicsScene):
         return True
 
     def cut_selection(self) -> bool:
-        ids = self.selected_node_ids()
-        if not ids:
+        if not self.copy_selection():
             return False
-        copy_fragment(fragment_of(self.graph, ids))
-        self.document.push(RemoveCommand(self.graph, ids, self.selected_edges(), text="Cut"))
+        self.document.push(RemoveCommand(self.graph, self.selected_node_ids(), self.selected_edges(), text="Cut"))
         return True
 
     def paste(self, at: Point | None = None) -> list[str]:
@@ -313,6 +308,8 @@ class CanvasScene(QGraphicsScene):
     # ---- model -> items --------------------------------------------------------------------------
     def _on_graph_event(self, event: object) -> None:
         kind = type(event)
+        if kind is not NodeMoved and kind is not NodeRenamed and isinstance(self._interaction, NewWire):
+            self._interaction.cancel()  # e.g. an undo mid-drag: its ports may be about to go
         if kind is NodeMoved:
             item = self._nodes.get(event.node.id)
             if item is not None:
@@ -334,8 +331,19 @@ class CanvasScene(QGraphicsScene):
             self._empty = empty
             self.emptyChanged.emit(empty)
 
+    def set_item_caching(self, enabled: bool) -> None:
+        """Nodes keep a device-pixel picture of themselves (fast pans, drags and edits); while a
+        zoom is under way every frame needs a new one, so the view turns caching off meanwhile."""
+        if enabled != self._caching:
+            self._caching = enabled
+            mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if enabled else QGraphicsItem.CacheMode.NoCache
+            for item in self._nodes.values():
+                item.setCacheMode(mode)
+
     def _add_node_item(self, node: Node) -> NodeItem:
         item = NodeItem(node, self.style)
+        if not self._caching:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self._nodes[node.id] = item
         self.addItem(item)
         return item

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+import shiboken6
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor, QCursor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QPen,
-    QPolygonF, QWheelEvent,
+    QBrush, QCursor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QKeyEvent, QMouseEvent, QPainter,
+    QTransform, QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
+from engine import registry
+from engine.errors import UnknownLayerError
+
 from .interactions import Pan
-from .items.geometry import GRID
 from .mime import LAYER_MIME
 from .quick_add import QuickAddPopup, QuickAddRequest
 from .scene import CanvasScene
@@ -24,6 +28,7 @@ FIT_MAX_ZOOM = 1.0     # "fit" never blows a small network up beyond 100 %
 FIT_MARGIN = 40.0
 SCENE_EXTENT = 50_000.0
 DOT_STEP = 20.0        # grid dots every 20 units, a stronger dot every 100
+ZOOM_SETTLE_MS = 250  # item caching resumes this long after the last wheel step
 HINT = "Drag a layer from the palette, or press Tab to add one"
 
 
@@ -40,6 +45,7 @@ class CanvasView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -54,12 +60,20 @@ class CanvasView(QGraphicsView):
         self._popup: QuickAddPopup | None = None
         self._request: QuickAddRequest | None = None
         self.canvas: CanvasScene | None = None
+        self._grid_key: tuple | None = None
+        self._grid = QBrush()
+        self._zoom_settle = QTimer(self)
+        self._zoom_settle.setSingleShot(True)
+        self._zoom_settle.setInterval(ZOOM_SETTLE_MS)
+        self._zoom_settle.timeout.connect(self._zoom_settled)
         self.set_canvas_scene(scene)
 
     def set_canvas_scene(self, scene: CanvasScene) -> None:
         """Show another document's scene (the old one is not deleted: call its detach())."""
         old = self.canvas
-        if old is not None:
+        self._zoom_settle.stop()
+        if old is not None and shiboken6.isValid(old):
+            old.set_item_caching(True)
             old.quick_add_handler = None
             old.emptyChanged.disconnect(self._on_empty_changed)
         self.canvas = scene
@@ -139,13 +153,24 @@ class CanvasView(QGraphicsView):
         return self.canvas.paste()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
-        delta = event.angleDelta().y() or event.angleDelta().x()
-        if not delta:
-            delta = event.pixelDelta().y()
-        if delta:
+        """The wheel zooms under the mouse; a sideways scroll (tilt wheel, touchpad) pans."""
+        delta = event.angleDelta().y() or event.pixelDelta().y()
+        sideways = event.angleDelta().x() or event.pixelDelta().x()
+        if not delta and sideways:
             self._auto_fit = False
+            h = self.horizontalScrollBar()
+            h.setValue(h.value() - sideways)
+        elif delta:
+            self._auto_fit = False
+            if self.canvas is not None:  # paint directly while zooming; cache again once it settles
+                self.canvas.set_item_caching(False)
+                self._zoom_settle.start()
             self.set_zoom(self.zoom_factor() * math.pow(1.0015, delta), event.position())
         event.accept()
+
+    def _zoom_settled(self) -> None:
+        if self.canvas is not None:
+            self.canvas.set_item_caching(True)
 
     # ---- pan and mouse --------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -186,8 +211,9 @@ class CanvasView(QGraphicsView):
         super().mouseDoubleClickEvent(event)
 
     # ---- keyboard ---------------------------------------------------------------------------------
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802,A002 - Tab opens quick-add here
-        return False
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802,A002
+        """Tab opens quick-add here (keyPressEvent); Shift+Tab still moves the focus on."""
+        return False if next else super().focusNextPrevChild(next)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
@@ -204,10 +230,11 @@ class CanvasView(QGraphicsView):
             self.open_quick_add(QuickAddRequest(self.mapToScene(self._mouse_or_center())))
             event.accept()
             return
-        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = True
-            if self._pan is None:
-                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        if key == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = True
+                if self._pan is None:
+                    self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -296,8 +323,6 @@ class CanvasView(QGraphicsView):
         if type_name is None or self.canvas is None:
             event.ignore()
             return
-        from engine import registry
-        from engine.errors import UnknownLayerError
         try:
             registry.get(type_name)
         except UnknownLayerError as exc:
@@ -310,38 +335,42 @@ class CanvasView(QGraphicsView):
 
     # ---- painting -----------------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
-        style = self.canvas.style if self.canvas is not None else None
-        if style is None:
+        if self.canvas is None:
             return super().drawBackground(painter, rect)
-        painter.fillRect(rect, style.canvas)
+        painter.fillRect(rect, self._grid_brush())
+
+    def _grid_brush(self) -> QBrush:
+        """The canvas colour with a dot every DOT_STEP units (every fifth darker), as one texture
+        tile per zoom level: the background is a single fill, however many dots are visible."""
+        style = self.canvas.style
         zoom = self.zoom_factor()
         step = DOT_STEP
         while step * zoom < 12:  # keep dots at least 12 px apart on screen
             step *= 5
-        major = step * 5
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
-        minor_pts, major_pts = QPolygonF(), QPolygonF()
-        y = top
-        while y <= rect.bottom():
-            is_major_row = abs(math.remainder(y, major)) < 1e-6
-            x = left
-            while x <= rect.right():
-                if is_major_row and abs(math.remainder(x, major)) < 1e-6:
-                    major_pts.append(QPointF(x, y))
-                else:
-                    minor_pts.append(QPointF(x, y))
-                x += step
-            y += step
-        pen = QPen(style.grid_minor, 1.6)
-        pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.drawPoints(minor_pts)
-        pen.setColor(style.grid_major)
-        pen.setWidthF(2.4)
-        painter.setPen(pen)
-        painter.drawPoints(major_pts)
+        period = step * 5
+        dpr = self.devicePixelRatioF()
+        texels = max(5, round(period * zoom * dpr))
+        key = (texels, period, style.canvas.rgba(), style.grid_minor.rgba(), style.grid_major.rgba())
+        if key != self._grid_key:
+            image = QImage(texels, texels, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(style.canvas)
+            p = QPainter(image)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(Qt.PenStyle.NoPen)
+            cell = texels / 5
+            for i in range(5):
+                for j in range(5):
+                    major = i == 0 and j == 0
+                    p.setBrush(style.grid_major if major else style.grid_minor)
+                    r = (1.25 if major else 0.95) * dpr
+                    for dx in (0, texels) if i == 0 else (0,):      # dots on the tile's edges
+                        for dy in (0, texels) if j == 0 else (0,):  # wrap to the other side
+                            p.drawEllipse(QPointF(i * cell + dx, j * cell + dy), r, r)
+            p.end()
+            brush = QBrush(image)
+            brush.setTransform(QTransform.fromScale(period / texels, period / texels))
+            self._grid_key, self._grid = key, brush
+        return self._grid
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         if self.canvas is None or not self.canvas.is_empty:
@@ -366,5 +395,6 @@ class CanvasView(QGraphicsView):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange and self.canvas is not None:
             self.canvas.refresh_style()
+            self.resetCachedContent()
             self.viewport().update()
         super().changeEvent(event)

@@ -18,8 +18,8 @@ import re
 from math import prod
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -41,9 +41,18 @@ from gui.document import DocumentModel
 from gui.editor.commands import RenameCommand, SetParamsCommand, new_merge_session
 
 from .node_facts import describe_parameters, network_parameter_count, parameter_count, parameter_shapes
-from .palette import category_color
+from .palette import kind_icon
 from .param_editors import ParamEditor, make_editor
-from .theme import PALETTE_EVENTS, muted_color, scaled_font, set_text_color, severity_icon, status_color
+from .theme import (
+    PALETTE_EVENTS,
+    muted_color,
+    plural,
+    scaled_font,
+    set_text_color,
+    severity_icon,
+    status_color,
+    text_label,
+)
 
 NO_SELECTION_HINT = ("Select a node on the canvas to edit its name and parameters. Add layers from the "
                      "palette: drag one onto the canvas or double-click it.")
@@ -51,10 +60,6 @@ NO_SELECTION_HINT = ("Select a node on the canvas to edit its name and parameter
 
 def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def check_params(graph: Graph, node: Node, changes: dict[str, Any]) -> tuple[dict[str, Any] | None, ParamError | None]:
@@ -88,54 +93,50 @@ def name_problem(graph: Graph, node: Node, name: str) -> str | None:
 
 
 class _KindHeader(QWidget):
-    """Kind colour bar, type name, kind and description of the node (or a title for other pages)."""
+    """The node's badge (kind colour and icon, as on the canvas), type name, kind and description;
+    or just a title and a right-hand note for the other pages."""
+
+    BADGE = 26
 
     def __init__(self, prefix: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"{prefix}Header")
-        self.color = None
-        self.title = QLabel(self)
-        self.title.setObjectName(f"{prefix}Title")
+        self.badge = text_label(self, f"{prefix}Badge")
+        self.badge.setFixedSize(self.BADGE, self.BADGE)
+        self.badge.hide()
+        self.title = text_label(self, f"{prefix}Title")
         self.title.setFont(scaled_font(self, 1.25, bold=True))
-        self.kind = QLabel(self)
-        self.kind.setObjectName(f"{prefix}Kind")
+        self.kind = text_label(self, f"{prefix}Kind")
         self.kind.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.description = QLabel(self)
-        self.description.setObjectName(f"{prefix}Description")
-        self.description.setWordWrap(True)
-        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description = text_label(self, f"{prefix}Description", wrap=True, selectable=True)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(8)
+        top.addWidget(self.badge)
         top.addWidget(self.title, 1)
         top.addWidget(self.kind)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 2, 0, 2)
-        layout.setSpacing(2)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.description)
 
-    def set(self, title: str, kind: str = "", description: str = "", color=None) -> None:
+    def set(self, title: str, kind: str = "", description: str = "", icon: QIcon | None = None) -> None:
         self.title.setText(title)
         self.kind.setText(kind)
         self.kind.setVisible(bool(kind))
         self.description.setText(description)
         self.description.setVisible(bool(description))
-        self.color = color
-        self.layout().setContentsMargins(12 if color is not None else 0, 2, 0, 2)
-        self.update()
+        self.set_icon(icon)
+
+    def set_icon(self, icon: QIcon | None) -> None:
+        if icon is not None:
+            self.badge.setPixmap(icon.pixmap(self.BADGE, self.BADGE))
+        self.badge.setVisible(icon is not None)
 
     def restyle(self) -> None:
         set_text_color(self.kind, muted_color(self.palette()))
         set_text_color(self.description, muted_color(self.palette()))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if self.color is None:
-            return
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(self.color)
-        p.drawRoundedRect(QRectF(0, 2, 4, self.height() - 4), 2, 2)
 
 
 def _heading(text: str, parent: QWidget) -> QLabel:
@@ -146,9 +147,7 @@ def _heading(text: str, parent: QWidget) -> QLabel:
 
 
 def _message_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label = text_label(parent, wrap=True, selectable=True)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     label.hide()
     return label
@@ -184,9 +183,7 @@ class _IssueList(QWidget):
                 icon.setPixmap(severity_icon(self, severity).pixmap(16, 16))
                 icon.setAlignment(Qt.AlignmentFlag.AlignTop)
                 row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-            text = QLabel(message, self)
-            text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            text = text_label(self, text=message, wrap=True, selectable=True)
             text.setProperty("severity", severity)
             row.addWidget(text, 1)
             self._layout.addLayout(row)
@@ -208,7 +205,6 @@ class _NodeForm(QWidget):
     def __init__(self, document: DocumentModel, node_id: str, push: Callable, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("inspectorNodeForm")
-        self.document = document
         self.graph = document.graph
         self.node_id = node_id
         self._push = push
@@ -219,11 +215,12 @@ class _NodeForm(QWidget):
         self.messages: dict[str, QLabel] = {}
         self.pending: dict[str, Any] = {}          # values refused by the engine, shown but not applied
         self.sessions: dict[str, int | None] = {}  # the undo merge session of each field's streak
+        self._badge_params = dict(self.graph.node(node_id).params)
         node = self.graph.node(node_id)
         spec = node.spec
 
         self.header = _KindHeader("inspector", self)
-        self.header.set(node.type, spec.category, spec.description, category_color(spec.category))
+        self.header.set(node.type, spec.category, spec.description, kind_icon(spec, _KindHeader.BADGE, node.params))
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -245,13 +242,11 @@ class _NodeForm(QWidget):
 
         # parameters
         self.form.addRow(_heading("Parameters", self))
+        self.muted: list[QLabel] = []
         if not list(spec.params):
-            none = QLabel(f"{node.type} has no parameters.", self)
-            none.setObjectName("inspectorNoParams")
-            self.muted = [none]
+            none = text_label(self, "inspectorNoParams", f"{node.type} has no parameters.")
+            self.muted.append(none)
             self.form.addRow(none)
-        else:
-            self.muted = []
         for p in spec.params:
             editor = make_editor(p, self)
             editor.set_value(node.params[p.name])
@@ -270,14 +265,9 @@ class _NodeForm(QWidget):
 
         # facts
         self.form.addRow(_heading("Output", self))
-        self.shape_label = QLabel(self)
-        self.shape_label.setObjectName("inspectorShape")
-        self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.shape_label = text_label(self, "inspectorShape", selectable=True)
         self.form.addRow(self._label("Shape"), self.shape_label)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("inspectorParamCount")
-        self.count_label.setWordWrap(True)
-        self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count_label = text_label(self, "inspectorParamCount", wrap=True, selectable=True)
         self.form.addRow(self._label("Weights"), self.count_label)
         self.form.addRow(_heading("Issues", self))
         self.issues = _IssueList(self)
@@ -299,6 +289,9 @@ class _NodeForm(QWidget):
         label = QLabel(text, self)
         if buddy is not None:
             label.setBuddy(buddy)
+        else:  # beside text that may wrap: on its first line
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
         return label
 
     def _field(self, widget: QWidget, message: QLabel) -> QWidget:
@@ -356,10 +349,14 @@ class _NodeForm(QWidget):
         self.issues.set_issues(analysis.for_node(node.id))
 
     def update_visibility(self) -> None:
-        """Rows of parameters that matter only for some values of another (``visible_if``)."""
+        """Rows of parameters that matter only for some values of another (``visible_if``); the
+        badge, whose drawing may depend on a parameter (Activation's function)."""
         node = self.node()
         if node is None:
             return
+        if node.params != self._badge_params:
+            self._badge_params = dict(node.params)
+            self.header.set_icon(kind_icon(node.spec, _KindHeader.BADGE, node.params))
         values = {**node.params, **self.pending}
         for p in node.spec.params:
             if p.visible_if is None:
@@ -540,27 +537,17 @@ class Inspector(QWidget):
         self.summary_form = QFormLayout()
         self.summary_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.summary_form.setHorizontalSpacing(10)
-        self.layers_label = QLabel(self.summary)
-        self.layers_label.setObjectName("summaryLayers")
-        self.params_label = QLabel(self.summary)
-        self.params_label.setObjectName("summaryParams")
-        self.params_label.setWordWrap(True)
-        self.status_label = QLabel(self.summary)
-        self.status_label.setObjectName("summaryStatus")
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.shapes_label = QLabel(self.summary)
-        self.shapes_label.setObjectName("summaryShapes")
-        self.shapes_label.setWordWrap(True)
+        self.layers_label = text_label(self.summary, "summaryLayers")
+        self.shapes_label = text_label(self.summary, "summaryShapes", wrap=True)
+        self.params_label = text_label(self.summary, "summaryParams", wrap=True)
+        self.status_label = text_label(self.summary, "summaryStatus", wrap=True, selectable=True)
         for text, field in (("Layers", self.layers_label), ("Input → output", self.shapes_label),
                             ("Trainable parameters", self.params_label), ("Status", self.status_label)):
             label = QLabel(text, self.summary)
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
             self.summary_form.addRow(label, field)
-        self.hint_label = QLabel(NO_SELECTION_HINT, self.summary)
-        self.hint_label.setObjectName("summaryHint")
-        self.hint_label.setWordWrap(True)
+        self.hint_label = text_label(self.summary, "summaryHint", NO_SELECTION_HINT, wrap=True)
         column = QVBoxLayout(self.summary)
         column.setContentsMargins(10, 10, 10, 10)
         column.setSpacing(10)
@@ -580,13 +567,10 @@ class Inspector(QWidget):
         self.multi = QWidget()
         self.multi.setObjectName("inspectorMulti")
         self.multi_header = _KindHeader("multi", self.multi)
-        self.multi_names = QLabel(self.multi)
-        self.multi_names.setObjectName("multiNames")
-        self.multi_names.setWordWrap(True)
-        self.multi_params = QLabel(self.multi)
-        self.multi_params.setObjectName("multiParams")
-        self.multi_hint = QLabel("Select a single node to edit its name and parameters.", self.multi)
-        self.multi_hint.setWordWrap(True)
+        self.multi_names = text_label(self.multi, "multiNames", wrap=True)
+        self.multi_params = text_label(self.multi, "multiParams")
+        self.multi_hint = text_label(self.multi, "multiHint", "Select a single node to edit its name and parameters.",
+                                     wrap=True)
         column = QVBoxLayout(self.multi)
         column.setContentsMargins(10, 10, 10, 10)
         column.setSpacing(10)
@@ -690,9 +674,9 @@ class Inspector(QWidget):
         elif analysis.trainable:
             text, kind = "Ready to train", "ok"
             if warnings:
-                text += f" ({_count(len(warnings), 'warning')})"
+                text += f" ({plural(len(warnings), 'warning')})"
         elif errors:
-            text, kind = f"{_count(len(errors), 'error')}. {self._where(errors[0])}{errors[0].message}", "error"
+            text, kind = f"{plural(len(errors), 'error')}. {self._where(errors[0])}{errors[0].message}", "error"
         else:
             first = self._where(warnings[0]) + warnings[0].message if warnings else "add a Loss node after the output layer"
             text, kind = f"Can predict, not train yet: {first}", "warning"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from engine.validation import Analysis, Issue
 from gui.document import DocumentModel
 
-from .theme import PALETTE_EVENTS, muted_color, set_text_color, severity_icon
+from .theme import PALETTE_EVENTS, muted_color, plural, set_text_color, severity_icon
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "error" | "warning" | "problem" | "group"
@@ -33,10 +33,6 @@ READY_TEXT = "No problems — the network is ready to train"
 def issue_order(issues: list[Issue]) -> list[Issue]:
     """Errors first, then warnings; otherwise in the analysis's order."""
     return sorted(issues, key=lambda i: not i.is_error)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 class _WrappingDelegate(QStyledItemDelegate):
@@ -155,7 +151,7 @@ class IssuesPanel(QWidget):
     def title(self) -> str:
         """A dock title with the counts: "Issues", "Issues (1 error, 2 warnings)"."""
         errors, warnings = self.counts()
-        parts = ([_plural(errors, "error")] if errors else []) + ([_plural(warnings, "warning")] if warnings else [])
+        parts = ([plural(errors, "error")] if errors else []) + ([plural(warnings, "warning")] if warnings else [])
         return "Issues" + (f" ({', '.join(parts)})" if parts else "")
 
     def refresh(self, analysis: Analysis | None = None) -> None:
@@ -206,7 +202,7 @@ class IssuesPanel(QWidget):
             item.setToolTip(column, tip)
 
     def _add_problems(self, problems: list[str]) -> None:
-        group = QTreeWidgetItem(self.tree, [f"The file was opened with {_plural(len(problems), 'problem')}: "
+        group = QTreeWidgetItem(self.tree, [f"The file was opened with {plural(len(problems), 'problem')}: "
                                             "what could not be read was skipped or replaced"])
         group.setFirstColumnSpanned(True)
         group.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))

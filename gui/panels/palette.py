@@ -50,11 +50,12 @@ def category_color(category: str) -> QColor:
     return QColor(CATEGORY_COLORS.get(category, FALLBACK_CATEGORY))
 
 
-def kind_icon(spec: LayerSpec, size: int = 18) -> QIcon:
-    """The layer's badge as on the canvas: its kind colour with the type's white icon (1× and 2×)."""
+def kind_icon(spec: LayerSpec, size: int = 18, params: dict | None = None) -> QIcon:
+    """The layer's badge as on the canvas: its kind colour with the type's white icon (1× and 2×);
+    ``params`` pick the drawing where it depends on them (Activation's function)."""
     icon = QIcon()
     color = category_color(spec.category)
-    params = spec.params.defaults()
+    params = params if params is not None else spec.params.defaults()
     for ratio in (1.0, 2.0):
         pixmap = QPixmap(round(size * ratio), round(size * ratio))
         pixmap.setDevicePixelRatio(ratio)
@@ -63,7 +64,7 @@ def kind_icon(spec: LayerSpec, size: int = 18) -> QIcon:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(color)
-        p.drawRoundedRect(QRectF(0, 0, size, size), 4, 4)
+        p.drawRoundedRect(QRectF(0, 0, size, size), size * 0.22, size * 0.22)
         inset = size * 0.2
         draw_icon(p, spec.type, params, QRectF(inset, inset, size - 2 * inset, size - 2 * inset), QColor("white"))
         p.end()

@@ -46,6 +46,18 @@ def format_float(value: float) -> str:
     return text
 
 
+def _range_note(spec: ParamSpec) -> str:
+    """" (from 0 to 0.95)" for a bounded number."""
+    if spec.kind not in ("int", "float") or (spec.minimum is None and spec.maximum is None):
+        return ""
+
+    def show(x: float) -> str:
+        return str(int(x)) if spec.kind == "int" or float(x).is_integer() else format_float(x)
+    low = "" if spec.minimum is None else ("above " if spec.exclusive_min else "from ") + show(spec.minimum)
+    high = "" if spec.maximum is None else f"up to {show(spec.maximum)}"
+    return f" ({' '.join(part for part in (low, high) if part)})"
+
+
 def _wheel(widget: QWidget, base: type, event: QWheelEvent) -> None:
     """The wheel changes a field only when it has focus; otherwise it scrolls the panel."""
     if widget.hasFocus():
@@ -75,7 +87,7 @@ class ParamEditor(QObject):
         super().__init__(parent)
         self.spec = spec
         self.widget = self._make()
-        self.widget.setToolTip(spec.help)
+        self.widget.setToolTip(spec.help + _range_note(spec))
         self.widget.setAccessibleName(spec.title)
         self.widget.setAccessibleDescription(spec.help)
         self.widget.setObjectName(f"param_{spec.name}")

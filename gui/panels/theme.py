@@ -62,9 +62,18 @@ def severity_icon(widget: QWidget, severity: str) -> QIcon:
     return widget.style().standardIcon(pixmap)
 
 
-def wrapped_label(text: str = "", parent: QWidget | None = None, selectable: bool = False) -> QLabel:
+def text_label(parent: QWidget, name: str = "", text: str = "", wrap: bool = False,
+               selectable: bool = False) -> QLabel:
+    """A QLabel with an objectName, optionally word-wrapped and selectable with the mouse."""
     label = QLabel(text, parent)
-    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(wrap)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def plural(n: int, word: str) -> str:
+    """"1 error", "2 errors"."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")

@@ -2,7 +2,7 @@
 
 Run it only on purpose, when the file format changes, and then:
 
-1. bump ``engine.fileformat.VERSION`` and add a migration ``MIGRATIONS[old] = _v<old>_to_v<new>``;
+1. bump ``VERSION`` in engine/file_versions.py and add a migration ``MIGRATIONS[old] = _v<old>_to_v<new>``;
 2. keep the old folder (``tests/data/v<old>/``) as it is: its files become the migration tests'
    inputs (an older-version file must keep loading);
 3. update ``VERSION_DIR`` here (it follows VERSION) and the pinned values in

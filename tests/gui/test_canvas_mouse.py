@@ -146,7 +146,8 @@ def test_drops_other_than_layers_are_left_to_the_window(canvas):
     enter = QDragEnterEvent(QPoint(100, 100), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
     QApplication.sendEvent(canvas.view.viewport(), enter)
     assert not enter.isAccepted()
-    assert not drop_layer(canvas, "NoSuchLayer", (0, 0)) or len(canvas.graph) == 0
+    assert not drop_layer(canvas, "NoSuchLayer", (0, 0))
+    assert len(canvas.graph) == 0 and "Unknown layer type" in canvas.messages[-1]
 
 
 def test_invalid_connections_are_refused_with_the_reason(canvas):
@@ -213,14 +214,20 @@ def test_wire_end_snaps_to_a_port_within_20_pixels(canvas):
     assert c.scene.interaction is None
 
 
-def test_escape_cancels_a_wire_drag(canvas):
-    c = canvas
+def start_wire(c):
+    """Two nodes, and a wire being drawn from the first one's output (mouse still down)."""
     a = c.scene.add_node("Input", (100, 100))
     b = c.scene.add_node("Dense", (400, 100))
     viewport = c.view.viewport()
     c.qtbot.mousePress(viewport, LEFT, NO_MOD, vp(c, out_port(c, a)))
     send_move(c, vp(c, (300, 200)))
     assert c.scene.interaction is not None
+    return a, b, viewport
+
+
+def test_escape_cancels_a_wire_drag(canvas):
+    c = canvas
+    a, b, viewport = start_wire(c)
     c.qtbot.keyClick(viewport, Qt.Key.Key_Escape)
     assert c.scene.interaction is None
     c.qtbot.mouseRelease(viewport, LEFT, NO_MOD, vp(c, in_port(c, b)))
@@ -244,6 +251,8 @@ def test_wire_dropped_on_empty_canvas_adds_a_connected_node(canvas):
     assert len(new) == 1 and new[0].type == "Activation" and new[0].params["function"] == "relu"
     assert c.graph.edges == [Edge(a, "out", new[0].id, "in")]
     assert c.scene.selected_node_ids() == [new[0].id]
+    landed = in_port(c, new[0].id)   # its input port where the wire was dropped (grid-snapped)
+    assert abs(landed.x() - 450) <= 5 and abs(landed.y() - 130) <= 5
     assert c.doc.undo_stack.count() == steps + 1
     c.doc.undo_stack.undo()
     assert len(c.graph) == 1 and c.graph.edges == []
@@ -428,6 +437,19 @@ def test_wheel_zooms_under_the_mouse_and_is_clamped(canvas):
     assert c.view.zoom_factor() == pytest.approx(MIN_ZOOM)
 
 
+def test_nodes_paint_directly_while_wheel_zooming_and_cache_again_after(canvas):
+    c = canvas
+    item = c.scene.node_item(c.scene.add_node("Dense", (100, 100)))
+    cached = item.cacheMode()
+    assert cached != item.CacheMode.NoCache
+    wheel(c, QPoint(300, 200), 120)
+    assert item.cacheMode() == item.CacheMode.NoCache
+    later = c.scene.node_item(c.scene.add_node("Dense", (300, 300)))   # new nodes follow
+    assert later.cacheMode() == item.CacheMode.NoCache
+    c.qtbot.waitUntil(lambda: item.cacheMode() == cached, timeout=2000)
+    assert later.cacheMode() == cached
+
+
 def test_zoom_fit_shows_every_node(canvas):
     c = canvas
     ids = [c.scene.add_node("Dense", (x, y)) for x, y in ((-2000, -500), (2000, 800))]
@@ -451,6 +473,12 @@ def test_middle_drag_and_space_drag_pan(canvas):
     c.qtbot.keyRelease(viewport, Qt.Key.Key_Space)
     assert c.view.mapToScene(QPoint(500, 350)).x() == pytest.approx(after.x() - 60, abs=2)
     assert c.scene.selected_node_ids() == [] and len(c.graph) == 0
+    sideways = QWheelEvent(QPointF(300, 200), QPointF(viewport.mapToGlobal(QPoint(300, 200))), QPoint(0, 0),
+                           QPoint(-120, 0), Qt.MouseButton.NoButton, NO_MOD, Qt.ScrollPhase.NoScrollPhase, False)
+    x = c.view.mapToScene(QPoint(500, 350)).x()
+    QApplication.sendEvent(viewport, sideways)   # a tilt wheel / touchpad scrolls sideways
+    assert c.view.mapToScene(QPoint(500, 350)).x() == pytest.approx(x + 120, abs=2)
+    assert c.view.zoom_factor() == 1.0
 
 
 def test_tab_and_double_click_on_empty_canvas_open_quick_add(canvas):
@@ -482,3 +510,25 @@ def test_double_click_on_a_node_activates_it(canvas):
     c.qtbot.mouseDClick(c.view.viewport(), LEFT, NO_MOD, vp(c, c.scene.node_item(a).sceneBoundingRect().center()))
     assert seen == [a]
     assert not c.view.quick_add_popup.isVisible()
+
+
+def test_an_undo_during_a_wire_drag_cancels_it(canvas):
+    c = canvas
+    a, b, viewport = start_wire(c)
+    c.doc.undo_stack.undo()            # removes b while the wire is being drawn
+    assert c.scene.interaction is None and b not in c.graph
+    send_move(c, vp(c, (350, 150)))
+    c.qtbot.mouseRelease(viewport, LEFT, NO_MOD, vp(c, (350, 150)))
+    assert c.graph.edges == [] and not c.view.quick_add_popup.isVisible()
+
+
+def test_hover_highlights_wires_nodes_and_ports(canvas):
+    c = canvas
+    a, b = chain(c, "Input", "Dense")
+    edge = c.scene.edge_item(c.graph.edges[0])
+    send_move(c, vp(c, edge.path().pointAtPercent(0.5)), Qt.MouseButton.NoButton)
+    assert edge._hover
+    send_move(c, vp(c, c.scene.node_item(b).sceneBoundingRect().center()), Qt.MouseButton.NoButton)
+    assert not edge._hover and c.scene.node_item(b)._hover
+    send_move(c, vp(c, in_port(c, b)), Qt.MouseButton.NoButton)
+    assert c.scene.node_item(b).port("in", True).hovered

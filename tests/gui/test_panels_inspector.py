@@ -3,7 +3,7 @@ visible_if rows, and following the model (undo/redo) without pushing commands.""
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from engine.document import Document
 from engine.graph import Graph
@@ -75,7 +75,7 @@ def test_shows_a_dense_nodes_parameters_shape_and_size(inspector, doc, qtbot):
     assert node.spec.description in inspector.findChild(QLabel, "inspectorDescription").text()
     assert inspector.findChild(QLabel, "inspectorShape").text() == "(8,)"
     assert inspector.findChild(QLabel, "inspectorParamCount").text().startswith("24")  # W 2×8 + b 8
-    assert widget(inspector, "units").toolTip() == "Number of neurons"
+    assert widget(inspector, "units").toolTip() == "Number of neurons (from 1 up to 65536)"
 
 
 def test_spin_box_change_is_one_undoable_command(inspector, doc, qtbot):
@@ -212,8 +212,10 @@ def test_tiny_floats_show_in_scientific_notation(inspector, doc, qtbot):
     eps.setFocus()
     qtbot.keyClick(eps, Qt.Key.Key_Up)
     assert bn.params["epsilon"] == pytest.approx(1e-4) and eps.text() == "0.0001"
+    type_into(qtbot, eps, "2e-3")
+    assert bn.params["epsilon"] == 0.002 and eps.text() == "0.002"
     type_into(qtbot, eps, "0")  # epsilon must be > 0: the engine's message, the model unchanged
-    assert bn.params["epsilon"] == pytest.approx(1e-4)
+    assert bn.params["epsilon"] == 0.002
     assert "> 0" in message(inspector, "epsilon").text()
 
 
@@ -256,3 +258,61 @@ def test_summary_multi_selection_and_removal(inspector, doc, qtbot):
     doc.push(RemoveCommand(doc.graph, [node.id]))
     assert inspector.pages.currentWidget().objectName() == "inspectorSummary"
     qtbot.waitUntil(lambda: "Can predict" in inspector.findChild(QLabel, "summaryStatus").text())
+
+
+def focus(qtbot, widget):
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus, timeout=1000)
+
+
+def test_focus_starts_a_new_streak_and_focus_out_applies_a_name(inspector, doc, qtbot):
+    inspector.activateWindow()
+    qtbot.waitActive(inspector)
+    node = select(inspector, doc, "dense_1")
+    spin, name = widget(inspector, "units"), inspector.findChild(QLineEdit, "inspectorName")
+    focus(qtbot, spin)
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    focus(qtbot, name)
+    focus(qtbot, spin)
+    qtbot.keyClick(spin, Qt.Key.Key_Down)
+    assert node.params["units"] == 9 and doc.undo_stack.count() == 2
+
+    focus(qtbot, name)
+    name.selectAll()
+    qtbot.keyClicks(name, "hidden")
+    focus(qtbot, spin)  # leaving the field applies a valid name ...
+    assert node.name == "hidden" and doc.undo_stack.count() == 3
+    focus(qtbot, name)
+    name.selectAll()
+    qtbot.keyClicks(name, "input_1")
+    focus(qtbot, spin)  # ... and reverts a refused one
+    assert node.name == "hidden" and name.text() == "hidden"
+    assert not inspector.findChild(QLabel, "inspectorNameMessage").isVisibleTo(inspector)
+
+
+def test_tab_moves_through_the_fields_in_order(inspector, doc, qtbot):
+    inspector.activateWindow()
+    qtbot.waitActive(inspector)
+    select(inspector, doc, "dense_1")
+    focus(qtbot, inspector.findChild(QLineEdit, "inspectorName"))
+    visited = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget().objectName())
+    assert visited == ["param_units", "param_activation", "param_use_bias", "param_initializer"]
+
+
+def test_outlives_nothing_it_listens_to(qtbot, doc):
+    widget = Inspector()
+    widget.set_document(doc)
+    widget.show_node(doc.graph.node("dense_1").id)
+    widget.deleteLater()
+    qtbot.wait(10)  # the widget is gone: editing the graph must not call into it
+    doc.graph.set_params("dense_1", units=3)
+    other = Inspector()
+    qtbot.addWidget(other)
+    other.set_document(doc)
+    other.set_document(None)
+    doc.graph.set_params("dense_1", units=4)
+    assert other.findChild(QLabel, "summaryTitle").text() == "No network"

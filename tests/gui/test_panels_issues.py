@@ -109,3 +109,13 @@ def test_network_wide_issue_requests_nothing(qtbot, panel):
     with qtbot.assertNotEmitted(panel.nodeRequested):
         qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton,
                          pos=panel.tree.visualItemRect(item).center())
+
+
+def test_enter_on_an_issue_requests_its_node(qtbot, panel):
+    doc = open_doc(panel, image_network())
+    tree = panel.tree
+    tree.setFocus()
+    tree.setCurrentItem(rows(panel)[0])
+    with qtbot.waitSignal(panel.nodeRequested, timeout=1000) as blocker:
+        qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert blocker.args == [doc.graph.node("dense_1").id]

@@ -12,11 +12,9 @@ from gui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+def window(main_window, qtbot):
+    """The main window on the XOR example, active, the canvas focused (for keyboard shortcuts)."""
+    w = main_window
     w.open_example()
     w.activateWindow()
     qtbot.waitActive(w)

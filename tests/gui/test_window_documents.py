@@ -28,12 +28,8 @@ def xor_file(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(main_window):
+    return main_window  # a shown MainWindow with a new, empty network (conftest)
 
 
 def trigger(window, name):

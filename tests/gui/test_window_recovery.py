@@ -31,12 +31,8 @@ def dead_pid():
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(main_window):
+    return main_window  # a shown MainWindow with a new, empty network (conftest)
 
 
 def recovery_files(folder):
@@ -203,3 +199,15 @@ def test_unreadable_sidecars_are_ignored(isolated_user_files):
     (folder / "x.json").write_text("not json")
     (folder / "y.json").write_text(json.dumps({"format": "neurocanvas.recovery", "pid": 1}))  # no .nnd
     assert recovery.pending() == []
+
+
+def test_autosave_timers_run_only_while_modified(window):
+    saver = window.autosaver
+    assert saver._debounce.interval() == recovery.DEBOUNCE_MS == 2_000
+    assert saver._periodic.interval() == recovery.INTERVAL_MS == 30_000
+    window.open_example()
+    assert not saver._debounce.isActive() and not saver._periodic.isActive()
+    window.scene.add_node("Dense", QPointF(300, 200))
+    assert saver._debounce.isActive() and saver._periodic.isActive()
+    window.document.undo_stack.undo()
+    assert not saver._debounce.isActive() and not saver._periodic.isActive()

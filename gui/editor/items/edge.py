@@ -13,13 +13,14 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from engine.graph import Edge
 
 from .geometry import wire_path
+from .hover import HoverHighlight
 from .style import CanvasStyle
 
 HIT_WIDTH = 12.0
 WIRE_WIDTH = 2.0
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(HoverHighlight, QGraphicsItem):
     def __init__(self, edge: Edge, src_item: QGraphicsItem, dst_item: QGraphicsItem, style: CanvasStyle):
         super().__init__()
         self.edge = edge
@@ -32,8 +33,7 @@ class EdgeItem(QGraphicsItem):
         self._bounds = QRectF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
-        self.setZValue(-1)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(-1)  # one drawPath: caching it in a pixmap would cost more than it saves
         self.update_path()
 
     def endpoints(self) -> tuple[QPointF, QPointF]:
@@ -66,14 +66,6 @@ class EdgeItem(QGraphicsItem):
             stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
             self._shape = stroker.createStroke(self._path)
         return self._shape
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802
-        self._hover = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self._hover = False
-        self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         style = self.style

@@ -1,27 +1,26 @@
-"""Small vector icons for the layer kinds, drawn with QPainter (crisp at any zoom and DPI)."""
+"""Small vector icons for the layer kinds, drawn with QPainter (crisp at any zoom and DPI).
+
+Each icon is built once per kind as a few painter paths (strokes and fills) inside a unit box and
+cached; drawing it is then one call per path.
+"""
 from __future__ import annotations
 
 import math
 from typing import Any, Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTransform
+
+S = 14.0  # icons are designed in a 14 × 14 box
+Part = tuple[QPainterPath, float, float]  # (path, pen width or 0 for a fill, opacity)
 
 
-def _pen(color: QColor, width: float = 1.5) -> QPen:
-    pen = QPen(color, width)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    return pen
-
-
-def _curve(r: QRectF, f: Callable[[float], float], lo: float, hi: float, steps: int = 16) -> QPainterPath:
-    """The graph of f on [lo, hi], its values mapped from [-1, 1] onto the rect's height."""
+def _curve(f: Callable[[float], float], lo: float, hi: float, steps: int = 20) -> QPainterPath:
+    """The graph of f on [lo, hi], its values in [-1, 1] mapped onto the box's height."""
     path = QPainterPath()
     for i in range(steps + 1):
         t = i / steps
-        x = lo + (hi - lo) * t
-        point = QPointF(r.left() + t * r.width(), r.center().y() - f(x) * r.height() / 2)
+        point = QPointF(t * S, S / 2 - f(lo + (hi - lo) * t) * S / 2)
         if i == 0:
             path.moveTo(point)
         else:
@@ -29,158 +28,166 @@ def _curve(r: QRectF, f: Callable[[float], float], lo: float, hi: float, steps: 
     return path
 
 
+def _line(x0: float, y0: float, x1: float, y1: float) -> QPainterPath:
+    path = QPainterPath(QPointF(x0, y0))
+    path.lineTo(x1, y1)
+    return path
+
+
+def _polyline(*points: tuple[float, float]) -> QPainterPath:
+    path = QPainterPath(QPointF(*points[0]))
+    for p in points[1:]:
+        path.lineTo(*p)
+    return path
+
+
+def _dots(cells: list[tuple[int, int]], radius: float) -> QPainterPath:
+    path = QPainterPath()
+    d = S / 3
+    for i, j in cells:
+        path.addEllipse(QPointF(d * (i + 0.5), d * (j + 0.5)), radius, radius)
+    return path
+
+
 _FUNCTIONS: dict[str, tuple[Callable[[float], float], float, float]] = {
     "sigmoid": (lambda x: 2 / (1 + math.exp(-x)) - 1, -6, 6),
     "tanh": (math.tanh, -3, 3),
-    "linear": (lambda x: x, -1, 1),
-    "relu": (lambda x: max(x, 0) * 2 - 1, -1, 1),
+    "linear": (lambda x: x * 0.9, -1, 1),
+    "relu": (lambda x: max(x, 0) * 1.8 - 0.9, -1, 1),
     "leaky_relu": (lambda x: (x if x > 0 else 0.15 * x) * 1.6 - 0.6, -1, 1),
     "elu": (lambda x: (x if x > 0 else math.exp(x * 2.5) - 1) * 1.1 - 0.1, -1, 1),
-    "gelu": (lambda x: 2 * 0.5 * x * (1 + math.erf(x / math.sqrt(2))) / 2.4 - 0.75, -2.5, 2.5),
-    "silu": (lambda x: 2 * x / (1 + math.exp(-x)) / 2.6 - 0.75, -3, 2.5),
+    "gelu": (lambda x: x * (1 + math.erf(x / math.sqrt(2))) / 2.4 - 0.75, -2.5, 2.5),
+    "silu": (lambda x: x / (1 + math.exp(-x)) / 1.3 - 0.75, -3, 2.5),
     "softplus": (lambda x: math.log1p(math.exp(x)) / 1.7 - 0.9, -3, 2.5),
 }
 
 
-def _activation(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
+def _activation(params: dict[str, Any]) -> list[Part]:
     fn = params.get("function", "sigmoid")
-    p.setPen(_pen(color, 1.0))
-    p.setOpacity(0.45)
-    p.drawLine(QPointF(r.left(), r.center().y()), QPointF(r.right(), r.center().y()))
-    p.setOpacity(1.0)
-    p.setPen(_pen(color, 1.7))
+    axis = (_line(0, S / 2, S, S / 2), 1.0, 0.45)
     if fn == "step":
-        path = QPainterPath(QPointF(r.left(), r.bottom()))
-        path.lineTo(r.center().x(), r.bottom())
-        path.lineTo(r.center().x(), r.top())
-        path.lineTo(r.right(), r.top())
-        p.drawPath(path)
-        return
+        return [axis, (_polyline((0, S - 1), (S / 2, S - 1), (S / 2, 1), (S, 1)), 1.7, 1.0)]
     f, lo, hi = _FUNCTIONS.get(fn, _FUNCTIONS["sigmoid"])
-    p.drawPath(_curve(r, f, lo, hi))
+    return [axis, (_curve(f, lo, hi), 1.7, 1.0)]
 
 
-def _dense(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QBrush(color))
-    d = r.width() / 3
-    for i in range(3):
-        for j in range(3):
-            p.drawEllipse(QPointF(r.left() + d * (i + 0.5), r.top() + d * (j + 0.5)), 1.6, 1.6)
+def _dense(params: dict[str, Any]) -> list[Part]:
+    return [(_dots([(i, j) for i in range(3) for j in range(3)], 1.6), 0.0, 1.0)]
 
 
-def _dropout(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    d = r.width() / 3
-    dropped = {(0, 1), (1, 0), (2, 2), (1, 2)}
-    for i in range(3):
-        for j in range(3):
-            c = QPointF(r.left() + d * (i + 0.5), r.top() + d * (j + 0.5))
-            if (i, j) in dropped:
-                p.setPen(_pen(color, 1.0))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawEllipse(c, 1.6, 1.6)
-            else:
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(QBrush(color))
-                p.drawEllipse(c, 1.8, 1.8)
+def _dropout(params: dict[str, Any]) -> list[Part]:
+    dropped = [(0, 1), (1, 0), (2, 2), (1, 2)]
+    kept = [(i, j) for i in range(3) for j in range(3) if (i, j) not in dropped]
+    return [(_dots(kept, 1.8), 0.0, 1.0), (_dots(dropped, 1.5), 1.0, 1.0)]
 
 
-def _input(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(_pen(color, 1.7))
-    y = r.center().y()
-    p.drawLine(QPointF(r.left(), y), QPointF(r.right() - 3, y))
-    head = QPainterPath(QPointF(r.right() - 8, y - 5))
-    head.lineTo(r.right() - 3, y)
-    head.lineTo(r.right() - 8, y + 5)
-    p.drawPath(head)
-    p.drawLine(QPointF(r.right(), r.top() + 1), QPointF(r.right(), r.bottom() - 1))
+def _input(params: dict[str, Any]) -> list[Part]:
+    y = S / 2
+    return [(_line(0, y, S - 3, y), 1.7, 1.0), (_polyline((S - 8, y - 5), (S - 3, y), (S - 8, y + 5)), 1.7, 1.0),
+            (_line(S, 1, S, S - 1), 1.7, 1.0)]
 
 
-def _loss(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    c = r.center()
-    p.setPen(_pen(color, 1.4))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawEllipse(c, r.width() / 2 - 0.5, r.height() / 2 - 0.5)
-    p.drawEllipse(c, r.width() / 4, r.height() / 4)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QBrush(color))
-    p.drawEllipse(c, 1.5, 1.5)
+def _loss(params: dict[str, Any]) -> list[Part]:
+    rings = QPainterPath()
+    c = QPointF(S / 2, S / 2)
+    rings.addEllipse(c, S / 2 - 0.5, S / 2 - 0.5)
+    rings.addEllipse(c, S / 4, S / 4)
+    bull = QPainterPath()
+    bull.addEllipse(c, 1.5, 1.5)
+    return [(rings, 1.4, 1.0), (bull, 0.0, 1.0)]
 
 
-def _add(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    c = r.center()
-    rad = r.width() / 2 - 0.5
-    p.setPen(_pen(color, 1.5))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawEllipse(c, rad, rad)
-    k = rad * 0.55
-    p.drawLine(QPointF(c.x() - k, c.y()), QPointF(c.x() + k, c.y()))
-    p.drawLine(QPointF(c.x(), c.y() - k), QPointF(c.x(), c.y() + k))
+def _add(params: dict[str, Any]) -> list[Part]:
+    c, r = S / 2, S / 2 - 0.5
+    path = QPainterPath()
+    path.addEllipse(QPointF(c, c), r, r)
+    k = r * 0.55
+    path.addPath(_line(c - k, c, c + k, c))
+    path.addPath(_line(c, c - k, c, c + k))
+    return [(path, 1.5, 1.0)]
 
 
-def _concat(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(_pen(color, 1.5))
-    x0, x1 = r.left() + 1, r.right() - 1
-    bracket = QPainterPath(QPointF(x0 + 3, r.top()))
-    bracket.lineTo(x0, r.top())
-    bracket.lineTo(x0, r.bottom())
-    bracket.lineTo(x0 + 3, r.bottom())
-    p.drawPath(bracket)
-    bracket = QPainterPath(QPointF(x1 - 3, r.top()))
-    bracket.lineTo(x1, r.top())
-    bracket.lineTo(x1, r.bottom())
-    bracket.lineTo(x1 - 3, r.bottom())
-    p.drawPath(bracket)
-    p.setPen(_pen(color, 2.2))
-    for y in (r.top() + r.height() * 0.3, r.top() + r.height() * 0.7):
-        p.drawLine(QPointF(x0 + 4, y), QPointF(x1 - 4, y))
+def _concat(params: dict[str, Any]) -> list[Part]:
+    x0, x1 = 1.0, S - 1
+    brackets = _polyline((x0 + 3, 0), (x0, 0), (x0, S), (x0 + 3, S))
+    brackets.addPath(_polyline((x1 - 3, 0), (x1, 0), (x1, S), (x1 - 3, S)))
+    bars = _line(x0 + 4, S * 0.3, x1 - 4, S * 0.3)
+    bars.addPath(_line(x0 + 4, S * 0.7, x1 - 4, S * 0.7))
+    return [(brackets, 1.5, 1.0), (bars, 2.2, 1.0)]
 
 
-def _softmax(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QBrush(color))
+def _softmax(params: dict[str, Any]) -> list[Part]:
+    path = QPainterPath()
     heights = (0.25, 0.55, 1.0, 0.4)
-    w = r.width() / len(heights)
+    w = S / len(heights)
     for i, h in enumerate(heights):
-        p.drawRoundedRect(QRectF(r.left() + i * w + 0.6, r.bottom() - h * r.height(), w - 1.2, h * r.height()), 0.8, 0.8)
+        path.addRoundedRect(QRectF(i * w + 0.6, S - h * S, w - 1.2, h * S), 0.8, 0.8)
+    return [(path, 0.0, 1.0)]
 
 
-def _batchnorm(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(_pen(color, 1.0))
-    p.setOpacity(0.45)
-    p.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
-    p.setOpacity(1.0)
-    p.setPen(_pen(color, 1.7))
-    p.drawPath(_curve(r, lambda x: 2 * math.exp(-x * x / 2) - 1, -3, 3))
+def _batchnorm(params: dict[str, Any]) -> list[Part]:
+    return [(_line(0, S, S, S), 1.0, 0.45), (_curve(lambda x: 2 * math.exp(-x * x / 2) - 1, -3, 3), 1.7, 1.0)]
 
 
-def _flatten(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(_pen(color, 1.2))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    s = r.height() / 2 - 1
+def _flatten(params: dict[str, Any]) -> list[Part]:
+    grid = QPainterPath()
+    s = S / 2 - 1
     for i in range(2):
         for j in range(2):
-            p.drawRect(QRectF(r.left() + i * s, r.top() + 1 + j * s, s, s))
-    p.setPen(_pen(color, 2.2))
-    x = r.right() - 1.5
-    p.drawLine(QPointF(x, r.top() + 1), QPointF(x, r.bottom() - 1))
+            grid.addRect(QRectF(i * s, 1 + j * s, s, s))
+    return [(grid, 1.2, 1.0), (_line(S - 1.5, 1, S - 1.5, S - 1), 2.2, 1.0)]
 
 
-def _unknown(p: QPainter, r: QRectF, color: QColor, params: dict[str, Any]) -> None:
-    p.setPen(_pen(color, 1.5))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawRoundedRect(r.adjusted(1, 1, -1, -1), 3, 3)
+def _unknown(params: dict[str, Any]) -> list[Part]:
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(1, 1, S - 2, S - 2), 3, 3)
+    return [(path, 1.5, 1.0)]
 
 
-_ICONS = {
+_BUILDERS: dict[str, Callable[[dict[str, Any]], list[Part]]] = {
     "Input": _input, "Loss": _loss, "Dense": _dense, "Activation": _activation, "Softmax": _softmax,
     "Add": _add, "Concat": _concat, "Dropout": _dropout, "BatchNorm": _batchnorm, "Flatten": _flatten,
 }
+_cache: dict[tuple[str, str], list[Part]] = {}
+_pens: dict[tuple[int, float], QPen] = {}
+_placed: dict[tuple, list[Part]] = {}
+
+
+def icon_parts(type_name: str, params: dict[str, Any]) -> list[Part]:
+    """The icon of a layer type (Activation: the curve of its function) in a 14 × 14 box."""
+    key = (type_name, str(params.get("function", "")) if type_name == "Activation" else "")
+    parts = _cache.get(key)
+    if parts is None:
+        parts = _cache[key] = _BUILDERS.get(type_name, _unknown)(params)
+    return parts
+
+
+def _pen(color: QColor, width: float) -> QPen:
+    key = (color.rgba(), width)
+    pen = _pens.get(key)
+    if pen is None:
+        pen = _pens[key] = QPen(color, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
 
 
 def draw_icon(painter: QPainter, type_name: str, params: dict[str, Any], rect: QRectF, color: QColor) -> None:
-    """Draw the icon of a layer type (a function curve for Activation) inside ``rect``."""
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    _ICONS.get(type_name, _unknown)(painter, rect, color, params)
-    painter.restore()
+    """Draw the icon into ``rect`` (scaled from the 14 × 14 design box)."""
+    scale = rect.width() / S
+    key = (type_name, str(params.get("function", "")) if type_name == "Activation" else "",
+           rect.x(), rect.y(), scale)
+    parts = _placed.get(key)
+    if parts is None:  # the paths moved into place once, so drawing needs no painter transform
+        move = QTransform.fromTranslate(rect.x(), rect.y()).scale(scale, scale)
+        parts = _placed[key] = [(move.map(path), width * scale, opacity)
+                                for path, width, opacity in icon_parts(type_name, params)]
+    for path, width, opacity in parts:
+        if opacity != 1.0:
+            painter.setOpacity(opacity)
+        if width:
+            painter.strokePath(path, _pen(color, width))
+        else:
+            painter.fillPath(path, color)
+        if opacity != 1.0:
+            painter.setOpacity(1.0)

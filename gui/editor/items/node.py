@@ -11,21 +11,23 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.graph import Node
 from engine.layers.base import fmt_shape
 
 from .geometry import (
-    BADGE_RADIUS, HEADER_HEIGHT, ICON_SIZE, LABEL_COLUMN, NODE_WIDTH, PAD, RADIUS, node_rect, port_pos, snap,
+    BADGE_RADIUS, HEADER_HEIGHT, ICON_SIZE, LABEL_COLUMN, NODE_WIDTH, PAD, PORT_RADIUS, RADIUS, node_rect, port_pos,
+    snap,
 )
 from .icons import draw_icon
 from .port import PortItem
-from .style import CanvasStyle, mix
+from .hover import HoverHighlight
+from .style import CanvasStyle
 
-LOD_TEXT = 0.45   # below this zoom the body text is too small to read: skip it
-LOD_NAME = 0.28
+LOD_TEXT = 0.55   # below this zoom the body text is too small to read: skip it
+LOD_NAME = 0.45   # ... and below this the name and icon
 
 
 def summary(node: Node) -> str:
@@ -66,6 +68,13 @@ def params_text(count: int | None, has_weights: bool) -> str:
     return f"{count:,} param" + ("" if count == 1 else "s")
 
 
+def _static(text: str) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    return static
+
+
 class BadgeItem(QGraphicsItem):
     """The error (red) or warning (amber) mark in the header; its tooltip lists the issues."""
 
@@ -100,7 +109,7 @@ class BadgeItem(QGraphicsItem):
         painter.drawPoint(QPointF(0, 3.8))
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(HoverHighlight, QGraphicsItem):
     def __init__(self, node: Node, style: CanvasStyle):
         super().__init__()
         self.node = node
@@ -154,12 +163,18 @@ class NodeItem(QGraphicsItem):
             top = QPainterPath()
             top.addRect(QRectF(0, 0, rect.width(), HEADER_HEIGHT))
             self._header = self._card.intersected(top)
+            r, h = RADIUS, rect.height()
+            self._shadow = QPainterPath(QPointF(0.5, h - r))
+            self._shadow.quadTo(QPointF(0.5, h + 1), QPointF(r, h + 1))
+            self._shadow.lineTo(rect.width() - r, h + 1)
+            self._shadow.quadTo(QPointF(rect.width() - 0.5, h + 1), QPointF(rect.width() - 0.5, h - r))
         for ports, names, is_input in ((self.inputs, inputs, True), (self.outputs, outputs, False)):
             for gone in [n for n in ports if n not in names]:
                 item = ports.pop(gone)
-                item.setParentItem(None)
                 if item.scene() is not None:
                     item.scene().removeItem(item)
+                else:
+                    item.setParentItem(None)
             for i, name in enumerate(names):
                 port = ports.get(name)
                 if port is None:
@@ -167,6 +182,7 @@ class NodeItem(QGraphicsItem):
                 port.setPos(port_pos(is_input, i, len(names), rows))
                 kind = "input" if is_input else "output"
                 port.setToolTip(f"{name}: {kind} of {self.node.name}")
+        self._port_list = [*self.inputs.values(), *self.outputs.values()]
         self.badge.setPos(NODE_WIDTH - PAD - BADGE_RADIUS + 2, HEADER_HEIGHT / 2)
         for edge in self.edges:
             edge.update_path()
@@ -200,7 +216,7 @@ class NodeItem(QGraphicsItem):
     def set_style(self, style: CanvasStyle) -> None:
         self.style = style
         self.update()
-        for port in (*self.inputs.values(), *self.outputs.values()):
+        for port in self.ports():
             port.update()
         self.badge.update()
 
@@ -209,7 +225,7 @@ class NodeItem(QGraphicsItem):
         return (self.inputs if is_input else self.outputs).get(name)
 
     def ports(self) -> list[PortItem]:
-        return [*self.inputs.values(), *self.outputs.values()]
+        return list(self._port_list)
 
     def port_scene_pos(self, name: str, is_input: bool) -> QPointF:
         port = self.port(name, is_input)
@@ -218,33 +234,31 @@ class NodeItem(QGraphicsItem):
 
     # ---- text layout (done on change, not per paint) ------------------------------------------
     def _layout_text(self) -> None:
+        """Elide and place the texts once per change; painting draws cached QStaticTexts."""
         style = self.style
         width = NODE_WIDTH
         name_left = PAD + ICON_SIZE + 6
         name_room = width - name_left - PAD - (2 * BADGE_RADIUS + 4 if self.severity else 0)
         fm_name = QFontMetricsF(style.name_font)
-        self._name_elided = fm_name.elidedText(self.name, Qt.TextElideMode.ElideRight, name_room)
-        self._name_base = HEADER_HEIGHT / 2 + (fm_name.ascent() - fm_name.descent()) / 2
-        self._text_left = LABEL_COLUMN if len(self.inputs) > 1 else PAD + 2
-        room = width - self._text_left - PAD - 2
         fm_body = QFontMetricsF(style.body_font)
         fm_small = QFontMetricsF(style.small_font)
-        self._summary_elided = fm_body.elidedText(self.summary, Qt.TextElideMode.ElideRight, room)
+        self._name_elided = fm_name.elidedText(self.name, Qt.TextElideMode.ElideRight, name_room)
+        text_left = LABEL_COLUMN if len(self.inputs) > 1 else PAD + 2
+        room = width - text_left - PAD - 2
+        summary_text = fm_body.elidedText(self.summary, Qt.TextElideMode.ElideRight, room)
         params_w = fm_small.horizontalAdvance(self.params_text)
-        self._shape_elided = fm_small.elidedText(self.shape_text, Qt.TextElideMode.ElideRight,
-                                                 max(room - params_w - 8, 20))
-        self._params_x = width - PAD - 2 - params_w
-        body_top = HEADER_HEIGHT
-        body_h = self._rect.height() - HEADER_HEIGHT
-        block = 32.0
-        top = body_top + (body_h - block) / 2
-        self._summary_base = top + fm_body.ascent()
-        self._shape_base = top + 18 + fm_small.ascent()
-        self._label_dy = (fm_small.ascent() - fm_small.descent()) / 2
+        shape = fm_small.elidedText(self.shape_text, Qt.TextElideMode.ElideRight, max(room - params_w - 8, 20))
+        top = HEADER_HEIGHT + (self._rect.height() - HEADER_HEIGHT - 32.0) / 2
+        self._name_text = (QPointF(name_left, (HEADER_HEIGHT - fm_name.height()) / 2), _static(self._name_elided))
+        self._summary_text = (QPointF(text_left, top), _static(summary_text))
+        self._shape_text = (QPointF(text_left, top + 18), _static(shape))
+        self._params_text = (QPointF(width - PAD - 2 - params_w, top + 18), _static(self.params_text))
+        self._labels = [(QPointF(PAD - 1, port.pos().y() - fm_small.height() / 2), _static(name))
+                        for name, port in self.inputs.items()] if len(self.inputs) > 1 else []
 
     # ---- Qt geometry and painting -------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._rect.adjusted(-4, -4, 4, 6)
+        return self._rect.adjusted(-PORT_RADIUS - 2, -6, PORT_RADIUS + 2, 6)
 
     def shape(self) -> QPainterPath:
         return self._card
@@ -253,32 +267,35 @@ class NodeItem(QGraphicsItem):
         style = self.style
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        rect = self._rect
         selected = self.isSelected()
 
-        # shadow, card, header
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.shadow)
-        painter.drawRoundedRect(rect.translated(0, 2).adjusted(-0.5, 0, 0.5, 1), RADIUS + 1, RADIUS + 1)
+        # shadow, card with its border, header
+        if lod >= LOD_TEXT:  # a soft lower edge: stroked, which costs far less than a filled shadow
+            painter.setPen(style.pen(style.shadow, 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._shadow)
+        if self.severity == "error" and not selected:
+            painter.setPen(style.pen(style.error, 1.3))
+        elif self._hover:
+            painter.setPen(style.pen(style.selection, 1.0))
+        else:
+            painter.setPen(style.pen(style.card_border, 1.0))
         painter.setBrush(style.card)
         painter.drawPath(self._card)
         color = style.category_color(self.category)
-        if self._hover and not selected:
-            color = color.lighter(108)
-        painter.setBrush(color)
-        painter.drawPath(self._header)
+        painter.fillPath(self._header, color.lighter(108) if self._hover and not selected else color)
+        if selected:  # a ring with a soft halo: clear on any header colour
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(style.pen(style.selection_halo, 5.0))
+            painter.drawRoundedRect(self._rect.adjusted(-3, -3, 3, 3), RADIUS + 3, RADIUS + 3)
+            painter.setPen(style.pen(style.selection, 2.0))
+            painter.drawRoundedRect(self._rect.adjusted(-1.5, -1.5, 1.5, 1.5), RADIUS + 1.5, RADIUS + 1.5)
 
-        # outline: selection > error > plain
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if selected:
-            painter.setPen(QPen(style.selection, 2.4))
-            painter.drawRoundedRect(rect.adjusted(-1.6, -1.6, 1.6, 1.6), RADIUS + 1.6, RADIUS + 1.6)
-        else:
-            border = style.error if self.severity == "error" else (
-                mix(style.card_border, style.selection, 0.5) if self._hover else style.card_border)
-            painter.setPen(QPen(border, 1.2 if self.severity == "error" else 1.0))
-            painter.drawPath(self._card)
+        # the ports' plain dots (a PortItem paints over its dot only when hovered or tinted)
+        painter.setPen(style.pen(style.port_ring, 1.6))
+        for port in self._port_list:
+            painter.setBrush(style.port_fill if port.connected else style.card)
+            painter.drawEllipse(port.pos(), PORT_RADIUS, PORT_RADIUS)
 
         if lod < LOD_NAME:
             return
@@ -286,21 +303,20 @@ class NodeItem(QGraphicsItem):
                   QRectF(PAD, (HEADER_HEIGHT - ICON_SIZE) / 2, ICON_SIZE, ICON_SIZE), style.header_text)
         painter.setPen(style.header_text)
         painter.setFont(style.name_font)
-        painter.drawText(QPointF(PAD + ICON_SIZE + 6, self._name_base), self._name_elided)
+        painter.drawStaticText(*self._name_text)
         if lod < LOD_TEXT:
             return
 
         painter.setFont(style.body_font)
         painter.setPen(style.text)
-        painter.drawText(QPointF(self._text_left, self._summary_base), self._summary_elided)
+        painter.drawStaticText(*self._summary_text)
         painter.setFont(style.small_font)
-        painter.setPen(style.error if self.shape_text == "?" and self.severity == "error" else style.muted)
-        painter.drawText(QPointF(self._text_left, self._shape_base), self._shape_elided)
+        painter.setPen(style.error if self.shape_text == "?" and self.severity == "error" else style.shape)
+        painter.drawStaticText(*self._shape_text)
         painter.setPen(style.muted)
-        painter.drawText(QPointF(self._params_x, self._shape_base), self.params_text)
-        if len(self.inputs) > 1:
-            for name, port in self.inputs.items():
-                painter.drawText(QPointF(PAD - 1, port.pos().y() + self._label_dy), name)
+        painter.drawStaticText(*self._params_text)
+        for point, label in self._labels:
+            painter.drawStaticText(point, label)
 
     # ---- interaction ----------------------------------------------------------------------------
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
@@ -312,14 +328,6 @@ class NodeItem(QGraphicsItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.setZValue(1 if value else 0)
         return super().itemChange(change, value)
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802
-        self._hover = True
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self._hover = False
-        self.update()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         scene = self.scene()

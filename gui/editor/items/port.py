@@ -1,8 +1,9 @@
 """A named port on a node: a small dot with a larger circular hit area.
 
-Ports are children of their NodeItem. During a wire drag the scene tints every port: ``valid``
-(green: the wire may end here), ``invalid`` (faded red; the reason is in the tooltip and the status
-message) or ``inactive`` (a port of the wrong direction).
+Ports are children of their NodeItem. The node paints the plain dots into its own cached picture;
+a port item paints only when it looks different: hovered, or tinted during a wire drag — ``valid``
+(green: the wire may end here), ``target`` (the port the wire snapped to), ``invalid`` (faded red;
+the reason is in the tooltip and the status message) or ``inactive`` (a port of the wrong direction).
 """
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .geometry import PORT_HIT_RADIUS, PORT_RADIUS
+from .hover import HoverHighlight
 from .style import mix
 
 NORMAL, VALID, INVALID, INACTIVE, TARGET = "normal", "valid", "invalid", "inactive", "target"
 
 
-class PortItem(QGraphicsItem):
+class PortItem(HoverHighlight, QGraphicsItem):
     def __init__(self, node_item: QGraphicsItem, name: str, is_input: bool):
         super().__init__(node_item)
         self.node_item = node_item
@@ -24,10 +26,10 @@ class PortItem(QGraphicsItem):
         self.is_input = is_input
         self.connected = False
         self.state = NORMAL
-        self.hovered = False
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setZValue(2)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self._hit = QPainterPath()
         self._hit.addEllipse(QPointF(0, 0), PORT_HIT_RADIUS, PORT_HIT_RADIUS)
 
@@ -42,20 +44,19 @@ class PortItem(QGraphicsItem):
     def set_connected(self, connected: bool) -> None:
         if connected != self.connected:
             self.connected = connected
-            self.update()
+            self.node_item.update()  # the plain dot is part of the node's picture
 
     def set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
-            self.update()
+            self._restyle()
 
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        self.hovered = True
+    def _restyle(self) -> None:
+        plain = self.state == NORMAL and not self.hovered
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, plain)
         self.update()
 
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self.hovered = False
-        self.update()
+    _hover_changed = _restyle
 
     # ---- geometry and painting ---------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -84,8 +85,13 @@ class PortItem(QGraphicsItem):
             radius += 1.5
         elif self.state == INVALID:
             ring, fill = style.invalid, mix(style.card, style.invalid, 0.25)
-        elif self.state == INACTIVE:
-            painter.setOpacity(0.45)
+        elif self.state == INACTIVE:  # fade the node's dot
+            veil = QColor(style.card)
+            veil.setAlphaF(0.6)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(veil)
+            painter.drawEllipse(QPointF(0, 0), radius + 1.5, radius + 1.5)
+            return
         elif self.hovered:
             ring = style.selection
             fill = style.selection if self.connected else mix(style.card, style.selection, 0.3)

@@ -5,9 +5,9 @@ Category colours are fixed mid-tone hues that carry white text on both palettes;
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
 # Header colours per layer category: one harmonious set (similar lightness, spread hues).
@@ -57,10 +57,12 @@ class CanvasStyle:
     shadow: QColor
     text: QColor
     muted: QColor
+    shape: QColor
     header_text: QColor
     wire: QColor
     wire_hover: QColor
     selection: QColor
+    selection_halo: QColor
     port_fill: QColor
     port_ring: QColor
     valid: QColor
@@ -72,9 +74,18 @@ class CanvasStyle:
     body_font: QFont
     small_font: QFont
     hint_font: QFont
+    _pens: dict = field(default_factory=dict, repr=False, compare=False)
 
     def category_color(self, category: str) -> QColor:
         return QColor(CATEGORY_COLORS.get(category, FALLBACK_CATEGORY))
+
+    def pen(self, color: QColor, width: float = 1.0) -> QPen:
+        """A shared pen (painting runs per node per frame while zooming: no allocations there)."""
+        key = (color.rgba(), width)
+        pen = self._pens.get(key)
+        if pen is None:
+            pen = self._pens[key] = QPen(color, width)
+        return pen
 
     @classmethod
     def from_palette(cls, palette: QPalette | None = None) -> "CanvasStyle":
@@ -107,10 +118,12 @@ class CanvasStyle:
             shadow=shadow,
             text=text,
             muted=muted,
+            shape=mix(text, card, 0.22),
             header_text=QColor("white"),
             wire=mix(canvas, text, 0.45 if dark else 0.42),
             wire_hover=mix(highlight, text, 0.15),
             selection=highlight,
+            selection_halo=QColor.fromRgbF(highlight.redF(), highlight.greenF(), highlight.blueF(), 0.28),
             port_fill=mix(card, text, 0.55),
             port_ring=mix(card, text, 0.55),
             valid=QColor(VALID),
