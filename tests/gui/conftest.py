@@ -7,7 +7,9 @@ care about a question patch the method themselves.
 """
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from gui import recovery
 from gui.app import create_application
@@ -52,3 +54,55 @@ def main_window(qtbot):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+class ViewMouse:
+    """Real mouse and drop events on a QGraphicsView's viewport, addressed in scene coordinates
+    (qtbot cannot click graphics items; DESIGN §4)."""
+
+    LEFT = Qt.MouseButton.LeftButton
+
+    def __init__(self, qtbot, view) -> None:
+        self.qtbot, self.view = qtbot, view
+
+    def at(self, point) -> QPoint:
+        if isinstance(point, QPoint):
+            return point
+        return self.view.mapFromScene(point if isinstance(point, QPointF) else QPointF(*point))
+
+    def move(self, pos, buttons=LEFT, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        """A mouse move with buttons held (qtbot.mouseMove cannot carry buttons)."""
+        pos, viewport = self.at(pos), self.view.viewport()
+        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(pos), QPointF(viewport.mapToGlobal(pos)),
+                            Qt.MouseButton.NoButton, buttons, modifiers)
+        QApplication.sendEvent(viewport, event)
+
+    def drag(self, start, end, button=LEFT, modifiers=Qt.KeyboardModifier.NoModifier, steps=6) -> None:
+        a, b = self.at(start), self.at(end)
+        viewport = self.view.viewport()
+        self.qtbot.mousePress(viewport, button, modifiers, a)
+        for i in range(1, steps + 1):
+            t = i / steps
+            self.move(QPoint(round(a.x() + (b.x() - a.x()) * t), round(a.y() + (b.y() - a.y()) * t)),
+                      button, modifiers)
+        self.qtbot.mouseRelease(viewport, button, modifiers, b)
+
+    def click(self, point, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        self.qtbot.mouseClick(self.view.viewport(), self.LEFT, modifiers, self.at(point))
+
+    def drop(self, mime: QMimeData, point) -> bool:
+        """Drag-enter then drop ``mime`` at ``point``; True when the view took it."""
+        pos, viewport = self.at(point), self.view.viewport()
+        enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, self.LEFT, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, enter)
+        if not enter.isAccepted():
+            return False
+        drop = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, self.LEFT, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, drop)
+        return drop.isAccepted()
+
+
+@pytest.fixture
+def view_mouse(qtbot):
+    """``view_mouse(view)`` -> a ViewMouse driving that view's viewport."""
+    return lambda view: ViewMouse(qtbot, view)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent, QWheelEvent
+from PySide6.QtGui import QDragEnterEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from engine.graph import Edge
@@ -15,12 +15,13 @@ from gui.editor.mime import LAYER_MIME
 from gui.editor.scene import CanvasScene
 from gui.editor.view import MAX_ZOOM, MIN_ZOOM, CanvasView
 
+
 LEFT = Qt.MouseButton.LeftButton
 NO_MOD = Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
-def canvas(qtbot):
+def canvas(qtbot, view_mouse):
     doc = DocumentModel()
     scene = CanvasScene(doc)
     view = CanvasView(scene)
@@ -30,7 +31,8 @@ def canvas(qtbot):
     qtbot.waitExposed(view)
     view.zoom_reset()
     view.centerOn(400, 150)
-    c = SimpleNamespace(doc=doc, scene=scene, view=view, graph=doc.graph, qtbot=qtbot, messages=[])
+    c = SimpleNamespace(doc=doc, scene=scene, view=view, graph=doc.graph, qtbot=qtbot, messages=[],
+                        mouse=view_mouse(view))
     scene.statusMessage.connect(c.messages.append)
     yield c
     if view.quick_add_popup.isVisible():
@@ -41,32 +43,20 @@ def canvas(qtbot):
 
 # ---- helpers: scene points -> viewport events ---------------------------------------------------
 def vp(c, point) -> QPoint:
-    return c.view.mapFromScene(point if isinstance(point, QPointF) else QPointF(*point))
+    return c.mouse.at(point)
 
 
 def send_move(c, pos: QPoint, buttons=LEFT, modifiers=NO_MOD) -> None:
-    """A mouse move with buttons held (qtbot.mouseMove cannot carry buttons)."""
-    viewport = c.view.viewport()
-    event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(pos), QPointF(viewport.mapToGlobal(pos)),
-                        Qt.MouseButton.NoButton, buttons, modifiers)
-    QApplication.sendEvent(viewport, event)
+    c.mouse.move(pos, buttons, modifiers)
 
 
 def drag(c, start, end, button=LEFT, modifiers=NO_MOD, steps=6) -> None:
     """Press at ``start``, move in steps, release at ``end`` (scene points or viewport QPoints)."""
-    a = start if isinstance(start, QPoint) else vp(c, start)
-    b = end if isinstance(end, QPoint) else vp(c, end)
-    viewport = c.view.viewport()
-    c.qtbot.mousePress(viewport, button, modifiers, a)
-    for i in range(1, steps + 1):
-        t = i / steps
-        send_move(c, QPoint(round(a.x() + (b.x() - a.x()) * t), round(a.y() + (b.y() - a.y()) * t)),
-                  button, modifiers)
-    c.qtbot.mouseRelease(viewport, button, modifiers, b)
+    c.mouse.drag(start, end, button, modifiers, steps)
 
 
 def click(c, point, modifiers=NO_MOD) -> None:
-    c.qtbot.mouseClick(c.view.viewport(), LEFT, modifiers, vp(c, point))
+    c.mouse.click(point, modifiers)
 
 
 def port(c, node_id, name, is_input) -> QPointF:
@@ -84,15 +74,7 @@ def in_port(c, node_id, name="in"):
 def drop_layer(c, type_name: str, scene_point) -> bool:
     mime = QMimeData()
     mime.setData(LAYER_MIME, type_name.encode())
-    pos = vp(c, scene_point)
-    viewport = c.view.viewport()
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
-    QApplication.sendEvent(viewport, enter)
-    if not enter.isAccepted():
-        return False
-    drop = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, LEFT, NO_MOD)
-    QApplication.sendEvent(viewport, drop)
-    return drop.isAccepted()
+    return c.mouse.drop(mime, scene_point)
 
 
 def settle(c) -> None:
