@@ -1,7 +1,7 @@
 # NeuroCanvas developer commands (GNU make).
 #   make run    create .venv if needed, install the app into it, start the GUI (on an example network)
 #   make test   same with the test extra, then run the whole test suite offscreen
-#   make bench  print the engine's speed figures
+#   make bench  print the speed figures (engine, editor)
 #   make clean  remove build output and caches (make distclean also removes .venv)
 
 PYTHON ?= python3
@@ -33,6 +33,7 @@ test: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-run
 	$(PY) bench/engine.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/editor.py
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis
