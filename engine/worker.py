@@ -13,10 +13,12 @@ Commands (GUI -> worker), each ``{"cmd": name, ...}``:
   set(learning_rate, l1, l2, batch_size, epochs)    applied live
   view(boundary, neuron_maps, histogram, resolution, map_resolution)
   weights                         reply with the current weights, history and preprocessing
+  trace(index, split)             explain one training step of that sample (engine.explain), reply trace
+  check(indices, split)           gradient check on those samples, reply check
   ack                             the GUI has drawn a snapshot (flow control, below)
   shutdown
 Messages (worker -> GUI), each ``{"kind": name, ...}``: ready, loaded, snapshot, state, diverged,
-finished, weights, error, crashed.
+finished, weights, trace, check, error, crashed.
 
 Flow control: a pipe holds only ~64 KB, so a worker that sent snapshots faster than the GUI reads them
 would block in ``send`` and stop training. The GUI acknowledges each snapshot it has taken in; the
@@ -181,6 +183,28 @@ class TrainingWorker:
         s = self.session
         self.send("weights", weights=s.network.get_weights(), history=s.trainer.history,
                   preprocessing=s.preprocessor.to_dict(), epoch=s.trainer.epoch)
+
+    def cmd_trace(self, index: int, split: str = "train", request: int = 0) -> None:
+        """One training step of one sample, explained (engine.explain), on the live weights and
+        optimizer state; nothing changes. Replies ``trace`` with the StepTrace."""
+        from .explain import trace_session
+
+        self._require_session()
+        self.playing = False
+        trace = trace_session(self.session, int(index), split)
+        self.send("trace", trace=trace, index=int(index), split=split, request=request)
+        self.send_state()
+
+    def cmd_check(self, indices: list[int] | None = None, split: str = "train", request: int = 0) -> None:
+        """Finite differences against backprop on the live weights (engine.explain.check_step)."""
+        from .explain import check_step
+
+        self._require_session()
+        s = self.session
+        X, Y = (s.X_train, s.Y_train) if split == "train" else (s.X_test, s.Y_test)
+        chosen = list(range(min(len(X), 8))) if not indices else [int(i) for i in indices]
+        result = check_step(s.network, X[chosen], Y[chosen])
+        self.send("check", result=result, indices=chosen, split=split, request=request)
 
     def cmd_ack(self) -> None:
         self.in_flight = max(0, self.in_flight - 1)

@@ -176,3 +176,21 @@ def test_real_worker_process_trains_and_shuts_down():
     finally:
         process.shutdown()
     assert not process.alive
+
+
+def test_trace_and_gradient_check_on_the_live_weights():
+    w = loaded("textbook.nnd")
+    w.handle({"cmd": "step", "epoch": True})
+    weights_before = w.session.network.get_weights()
+    w.handle({"cmd": "trace", "index": 1, "request": 7})
+    reply = w.conn.last("trace")
+    assert reply["request"] == 7 and reply["index"] == 1
+    trace = reply["trace"]
+    _, grads = w.session.network.gradients(w.session.X_train[1:2], w.session.Y_train[1:2])
+    for key, g in grads.items():
+        np.testing.assert_allclose(trace.gradients[key], g, rtol=1e-6, atol=1e-9)
+    w.handle({"cmd": "check", "indices": [0, 1, 2]})
+    check = w.conn.last("check")
+    assert check["indices"] == [0, 1, 2] and check["result"].passed
+    after = w.session.network.get_weights()
+    assert all(np.array_equal(weights_before[k], after[k]) for k in after)  # nothing changed
