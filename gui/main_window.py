@@ -43,12 +43,14 @@ from gui.editor.clipboard import has_fragment
 from gui.editor.scene import CanvasScene
 from gui.editor.view import CanvasView
 from gui.icons import icon
+from gui.inspect.integration import attach_step_inspector
 from gui.panels.inspector import Inspector
 from gui.panels.issues import IssuesPanel
 from gui.panels.node_facts import network_parameter_count
 from gui.panels.palette import LayerPalette
 from gui.panels.theme import PALETTE_EVENTS, set_text_color, status_color
 from gui.recovery import Autosaver, RecoveryEntry, as_untitled, pending
+from gui.training.window import TrainingUI
 
 APP_TITLE = "NeuroCanvas"
 DEFAULT_SIZE = (1280, 800)
@@ -112,6 +114,8 @@ class MainWindow(QMainWindow):
         self._create_menus()
         self._create_toolbar()
         self._create_docks()
+        self.training = TrainingUI(self, EXAMPLES_DIR)  # starts the worker process now: Play responds at once
+        self.step_inspector = attach_step_inspector(self, self.training.controller)  # Train → Inspect Step…
         self._create_status_bar()
         self._resize_to_fit(*DEFAULT_SIZE)
         self._size_docks = not settings.restore_window_layout(self)
@@ -301,6 +305,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.palette_dock, self.inspector_dock], [side, int(side * 1.25)],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.issues_dock], [fm.lineSpacing() * 7], Qt.Orientation.Vertical)
+        self.training.size_docks()
 
     def _create_status_bar(self) -> None:
         bar = self.statusBar()
@@ -360,6 +365,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_document(model)
         self.inspector.show_node(None)
         self.issues.set_document(model)
+        self.training.set_document(model)
         self.autosaver.set_document(model)
         self._update_title()
         self._update_status()
@@ -466,6 +472,7 @@ class MainWindow(QMainWindow):
     def _write(self, path: str) -> bool:
         model = self.document
         assert model is not None
+        self.training.keep_run()  # the trained weights and history go into the file
         try:
             model.save(path)
         except (OSError, TypeError, ValueError) as exc:
@@ -503,6 +510,8 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; True when the caller may go on (saved or discarded)."""
+        if self.document is not None:
+            self.training.keep_run()  # a trained run counts as a change worth saving
         if self.document is None or not self.document.modified:
             return True
         answer = self._ask_save()
@@ -521,6 +530,7 @@ class MainWindow(QMainWindow):
         self.autosaver.set_document(None)  # a clean close leaves no recovery file
         if self.document is not None:
             self.document.close()
+        self.training.shutdown()  # no worker process is left behind
         self._closed = True
         event.accept()
 

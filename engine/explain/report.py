@@ -13,11 +13,10 @@ import numpy as np
 from .check import CheckResult
 from .model import NodeBackward, NodeForward, StepTrace
 from .symbols import Symbols
-from .text import DIGITS, num, operand, paren, summary, vector
+from .text import DIGITS, num, summary, vector
+from .worked import loss_numbers, seed_numbers, weighted_sums
 
 MAX_VALUES = 20     # arrays larger than this are summarised
-MAX_SUM_TERMS = 8   # weighted sums written out term by term up to this many inputs …
-MAX_SUM_UNITS = 8   # … and this many units
 MAX_WALKTHROUGH = 20  # update lines for every weight up to this many weights, else one per array
 
 
@@ -139,24 +138,13 @@ class _Report:
 
     def _sums(self, rec: NodeForward) -> None:
         """z[j] = x[0]·W[0,j] + … + b[j] with the numbers, for small layers."""
-        W, x = rec.params["W"], rec.input_values[0]
-        if W.shape[0] > MAX_SUM_TERMS or W.shape[1] > MAX_SUM_UNITS:
-            return
-        b = rec.params.get("b")
-        src = rec.inputs[0]
         lines = []
-        for j in range(W.shape[1]):
-            zsym = self.sym.z(rec.name, j)
-            syms = [f"{self.sym.value(src, i)}·{self.sym.param(rec.name + '/W', (i, j))}" for i in range(W.shape[0])]
-            nums = [f"{paren(x[i], self.d)}{paren(W[i, j], self.d)}" for i in range(W.shape[0])]
-            if b is not None:
-                syms.append(self.sym.param(rec.name + "/b", (j,)))
-                nums.append(paren(b[j], self.d))
-            z = rec.z.reshape(-1)[j] if rec.z is not None else rec.a.reshape(-1)[j]
-            lines.append(f"- {zsym} = {' + '.join(syms)} = {' + '.join(nums)} = {self.n(z)}")
-            if rec.activation != "linear":
-                lines.append(f"  - {self.sym.value(rec.name, j)} = {rec.activation}({zsym}) = {self.n(rec.a.reshape(-1)[j])}")
-        self.w(*lines, "")
+        for z_line, a_line in weighted_sums(self.t, rec, self.d, self.sym):
+            lines.append(f"- {z_line}")
+            if a_line is not None:
+                lines.append(f"  - {a_line}")
+        if lines:
+            self.w(*lines, "")
 
     def loss(self) -> None:
         loss = self.t.loss
@@ -169,33 +157,10 @@ class _Report:
         self.notes(loss.notes)
 
     def _loss_numbers(self) -> str:
-        loss = self.t.loss
-        p, y = loss.prediction.reshape(-1), loss.target.reshape(-1)
-        if p.size > self.max:
-            return self.n(loss.value)
-        if loss.function == "mse" and loss.fusion is None:
-            terms = " + ".join(f"({self.n(a)} − {operand(b, self.d)})²" for a, b in zip(p, y))
-            return f"[{terms}]/{loss.n} = {self.n(loss.value)}"
-        if loss.function == "cross_entropy" and np.count_nonzero(y) == 1:
-            k = int(np.flatnonzero(y)[0])
-            return f"−ln ŷ[{k}] = −ln({self.n(p[k])}) = {self.n(loss.value)}   (y is one-hot: class {k})"
-        if loss.function == "bce":
-            terms = " + ".join(f"{self.n(b)}·ln({self.n(a)}) + (1 − {self.n(b)})·ln(1 − {self.n(a)})" for a, b in zip(p, y))
-            return f"−[{terms}]/{loss.n} = {self.n(loss.value)}"
-        return self.n(loss.value)
+        return loss_numbers(self.t, self.d, self.max)
 
     def _seed_numbers(self) -> str:
-        loss = self.t.loss
-        p, y, s = loss.prediction.reshape(-1), loss.target.reshape(-1), loss.seed.reshape(-1)
-        if s.size > self.max:
-            return summary(s, self.d)
-        if s.size == 1:
-            if loss.function == "mse" and not loss.seed_is_z:
-                return f"2·({self.n(p[0])} − {operand(y[0], self.d)})/{loss.n} = {self.n(s[0])}"
-            if loss.seed_is_z:
-                return f"({self.n(p[0])} − {operand(y[0], self.d)})/{loss.n} = {self.n(s[0])}"
-            return self.n(s[0])
-        return vector(s, self.d, self.max)
+        return seed_numbers(self.t, self.d, self.max)
 
     def backward(self) -> None:
         self.w("## 3. Backward pass", "")

@@ -32,6 +32,7 @@ from .items.geometry import NODE_WIDTH, PASTE_OFFSET, node_rect, port_pos, snap
 from .items.node import NodeItem
 from .items.port import PortItem
 from .items.style import CanvasStyle
+from .overlays import CanvasOverlays
 from .quick_add import QuickAddRequest
 
 Point = QPointF | tuple[float, float]
@@ -102,6 +103,7 @@ class CanvasScene(QGraphicsScene):
         self._paste_count = 0
         self.quick_add_handler: Callable[[QuickAddRequest], bool] | None = None
         self._caching = True
+        self.overlays = CanvasOverlays(self)
         for node in self.graph.nodes:
             self._add_node_item(node)
         for edge in self.graph.edges:
@@ -339,6 +341,7 @@ class CanvasScene(QGraphicsScene):
             mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if enabled else QGraphicsItem.CacheMode.NoCache
             for item in self._nodes.values():
                 item.setCacheMode(mode)
+            self.overlays.set_caching(enabled)
 
     def _add_node_item(self, node: Node) -> NodeItem:
         item = NodeItem(node, self.style)
@@ -369,6 +372,7 @@ class CanvasScene(QGraphicsScene):
         for port in (src.port(edge.src_port, False), dst.port(edge.dst_port, True)):
             if port is not None:
                 port.set_connected(True)
+        self.overlays.style_edge(item)
 
     def _remove_edge_item(self, edge: Edge) -> None:
         item = self._edges.pop(edge, None)
@@ -411,7 +415,44 @@ class CanvasScene(QGraphicsScene):
             item.refresh()
         for edge in self._edges.values():
             edge.set_style(self.style)
+        self.overlays.restyle()
         self.update()
+
+    # ---- live training overlays (gui.editor.overlays) ---------------------------------------------
+    def set_neuron_maps(self, maps: dict[str, Any] | None) -> None:
+        """Show each node's output over the input plane, ``{node name: (units, r, r)}`` (a
+        snapshot's ``neuron_maps``, row 0 at the lowest x2); None removes every map."""
+        self.overlays.set_neuron_maps(maps)
+
+    def set_neuron_maps_visible(self, visible: bool) -> None:
+        self.overlays.set_neuron_maps_visible(visible)
+
+    def set_weight_summary(self, summary: dict[str, dict[str, float]] | None) -> None:
+        """Colour and thicken the wire into each layer by ``{layer: {"mean", "mean_abs"}}`` (a
+        snapshot's ``weights``); None returns every wire to the plain look."""
+        self.overlays.set_weight_summary(summary)
+
+    def set_weight_colouring(self, enabled: bool) -> None:
+        self.overlays.set_weight_colouring(enabled)
+
+    # ---- the step inspector's animation (gui.inspect) ------------------------------------------------
+    def step_highlight(self) -> "StepHighlight":
+        """The overlay that rings the active node of a training-step animation and writes values on
+        its wires (gui.editor.step_highlight); made on first use."""
+        from .step_highlight import StepHighlight
+
+        overlay = getattr(self, "_step_highlight", None)
+        if overlay is None:
+            overlay = self._step_highlight = StepHighlight(self)
+        return overlay
+
+    def set_step_highlight(self, node_id: str | None, wire_values: dict | None = None, *,
+                           phase: str = "forward", caption: str = "") -> None:
+        """Emphasise ``node_id`` (None: no node) and write ``{(src id, dst id): value or text}`` on
+        those wires, in the colour of ``phase`` ("forward", "loss", "backward", "update")."""
+        if node_id is None and not wire_values and getattr(self, "_step_highlight", None) is None:
+            return
+        self.step_highlight().set_step(node_id, wire_values, phase=phase, caption=caption)
 
     # ---- gestures -----------------------------------------------------------------------------------
     @property

@@ -106,3 +106,34 @@ class ViewMouse:
 def view_mouse(qtbot):
     """``view_mouse(view)`` -> a ViewMouse driving that view's viewport."""
     return lambda view: ViewMouse(qtbot, view)
+
+
+@pytest.fixture
+def step_inspector(qtbot):
+    """``step_inspector(doc, source=None)`` -> (StepInspector, CanvasScene): the step inspector shown
+    beside a canvas of ``doc`` (gui.inspect), cleaned up after the test."""
+    from gui.document import DocumentModel
+    from gui.editor.scene import CanvasScene
+    from gui.inspect import StepInspector
+
+    create_application()
+    made = []
+
+    def make(doc, source=None):
+        model = DocumentModel(doc)
+        scene = CanvasScene(model)
+        inspector = StepInspector()
+        qtbot.addWidget(inspector)
+        inspector.resize(1100, 700)
+        inspector.set_canvas(scene)
+        if source is not None:
+            inspector.set_source(source)
+        inspector.show()
+        made.append((inspector, scene, model))
+        return inspector, scene
+
+    yield make
+    for inspector, scene, model in made:
+        inspector.set_canvas(None)
+        scene.detach()
+        model.close()

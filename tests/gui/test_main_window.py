@@ -48,7 +48,7 @@ def test_every_contract_object_name_exists(main_window):
     toolbar = main_window.findChild(QToolBar, "mainToolBar")
     names = [a.objectName() for a in toolbar.actions() if not a.isSeparator()]
     assert names == ["actionNew", "actionOpen", "actionSave", "actionUndo", "actionRedo", "actionZoomFit",
-                     "actionAutoLayout"]
+                     "actionAutoLayout", "actionTrainPlay", "actionTrainStep", "actionTrainReset", "actionTrainStop"]
     assert all(not a.icon().isNull() for a in toolbar.actions() if not a.isSeparator())
 
 

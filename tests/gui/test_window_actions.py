@@ -178,7 +178,7 @@ def test_shortcuts_dialog_lists_every_action(window, qtbot):
     dialog = window.findChild(ShortcutsDialog, "shortcutsDialog")
     assert dialog is not None and dialog.isVisible()
     rows = dialog.rows()
-    assert list(rows)[:4] == ["File", "Edit", "View", "Help"]
+    assert list(rows)[:5] == ["File", "Edit", "View", "Train", "Help"]
     assert ("Save", "Ctrl+S") in rows["File"]
     assert ("Undo", "Ctrl+Z") in rows["Edit"]
     assert ("Redo", "Ctrl+Shift+Z or Ctrl+Y") in rows["Edit"]

@@ -31,6 +31,7 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
+        self._weight_pen: QPen | None = None  # set by the overlays: weight sign and size
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(-1)  # one drawPath: caching it in a pixmap would cost more than it saves
@@ -56,6 +57,19 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
         self.style = style
         self.update()
 
+    def set_weight_pen(self, pen: QPen | None, tooltip: str = "") -> None:
+        """Draw the wire with ``pen`` (the weights it carries, gui.editor.overlays) instead of the
+        plain one; None returns to the plain look. Hover and selection still show as usual."""
+        if pen == self._weight_pen and tooltip == self.toolTip():
+            return
+        self._weight_pen = pen
+        self.setToolTip(tooltip)
+        self.update()
+
+    @property
+    def weight_pen(self) -> QPen | None:
+        return self._weight_pen
+
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
 
@@ -79,6 +93,8 @@ class EdgeItem(HoverHighlight, QGraphicsItem):
             painter.setPen(QPen(style.selection, 2.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         elif self._hover:
             painter.setPen(QPen(style.wire_hover, 2.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        elif self._weight_pen is not None:
+            painter.setPen(self._weight_pen)
         else:
             painter.setPen(QPen(style.wire, WIRE_WIDTH, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawPath(self._path)

@@ -121,11 +121,15 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         self.issues: list[Any] = []
         self.severity: str | None = None
         self.shape_text = "?"
+        self.output_shape: tuple[int, ...] | None = None
         self.params_text = ""
         self._analysis_key: tuple | None = None
         self._syncing = False
         self._hover = False
         self._rect = QRectF()
+        self._body_height = 0.0
+        self._footer: QGraphicsItem | None = None   # e.g. the neuron maps (gui.editor.overlays)
+        self._footer_height = 0.0
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -154,20 +158,8 @@ class NodeItem(HoverHighlight, QGraphicsItem):
 
     def _sync_ports(self, inputs: list[str], outputs: list[str]) -> None:
         rows = max(len(inputs), len(outputs), 1)
-        rect = node_rect(rows)
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = rect
-            self._card = QPainterPath()
-            self._card.addRoundedRect(rect, RADIUS, RADIUS)
-            top = QPainterPath()
-            top.addRect(QRectF(0, 0, rect.width(), HEADER_HEIGHT))
-            self._header = self._card.intersected(top)
-            r, h = RADIUS, rect.height()
-            self._shadow = QPainterPath(QPointF(0.5, h - r))
-            self._shadow.quadTo(QPointF(0.5, h + 1), QPointF(r, h + 1))
-            self._shadow.lineTo(rect.width() - r, h + 1)
-            self._shadow.quadTo(QPointF(rect.width() - 0.5, h + 1), QPointF(rect.width() - 0.5, h - r))
+        self._body_height = node_rect(rows).height()
+        self._update_card()
         for ports, names, is_input in ((self.inputs, inputs, True), (self.outputs, outputs, False)):
             for gone in [n for n in ports if n not in names]:
                 item = ports.pop(gone)
@@ -187,6 +179,47 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         for edge in self.edges:
             edge.update_path()
 
+    def _update_card(self) -> None:
+        """The card: the body (header, text, ports) plus the footer's height below it."""
+        rect = QRectF(0.0, 0.0, NODE_WIDTH, self._body_height + self._footer_height)
+        if self._footer is not None:
+            self._footer.setPos(0.0, self._body_height)
+        if rect == self._rect:
+            return
+        self.prepareGeometryChange()
+        self._rect = rect
+        self._card = QPainterPath()
+        self._card.addRoundedRect(rect, RADIUS, RADIUS)
+        top = QPainterPath()
+        top.addRect(QRectF(0, 0, rect.width(), HEADER_HEIGHT))
+        self._header = self._card.intersected(top)
+        r, h = RADIUS, rect.height()
+        self._shadow = QPainterPath(QPointF(0.5, h - r))
+        self._shadow.quadTo(QPointF(0.5, h + 1), QPointF(r, h + 1))
+        self._shadow.lineTo(rect.width() - r, h + 1)
+        self._shadow.quadTo(QPointF(rect.width() - 0.5, h + 1), QPointF(rect.width() - 0.5, h - r))
+
+    def set_footer(self, item: QGraphicsItem | None, height: float = 0.0) -> None:
+        """Show ``item`` (a child of this node) under the body, the card growing by ``height``;
+        None removes it. The header, the text and the ports stay where they are, so wires do not
+        move."""
+        height = float(height) if item is not None else 0.0
+        if item is self._footer and height == self._footer_height:
+            return
+        self._footer = item
+        self._footer_height = height
+        self._update_card()
+        self.update()
+
+    @property
+    def footer(self) -> QGraphicsItem | None:
+        return self._footer
+
+    @property
+    def body_height(self) -> float:
+        """Height of the card without its footer."""
+        return self._body_height
+
     def set_analysis(self, shape: Sequence[int] | None, count: int | None, issues: list[Any]) -> bool:
         """Show the inferred output shape, the parameter count and the node's issues; returns
         whether anything changed (unchanged nodes are not repainted)."""
@@ -195,6 +228,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             return False
         self._analysis_key = key
         self.issues = list(issues)
+        self.output_shape = tuple(shape) if shape is not None else None
         self.shape_text = shape_text(shape)
         self.params_text = params_text(count, self.has_weights)
         errors = [i for i in issues if i.severity == "error"]
@@ -248,7 +282,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
         summary_text = fm_body.elidedText(self.summary, Qt.TextElideMode.ElideRight, room)
         params_w = fm_small.horizontalAdvance(self.params_text)
         shape = fm_small.elidedText(self.shape_text, Qt.TextElideMode.ElideRight, max(room - params_w - 8, 20))
-        top = HEADER_HEIGHT + (self._rect.height() - HEADER_HEIGHT - 32.0) / 2
+        top = HEADER_HEIGHT + (self._body_height - HEADER_HEIGHT - 32.0) / 2
         self._name_text = (QPointF(name_left, (HEADER_HEIGHT - fm_name.height()) / 2), _static(self._name_elided))
         self._summary_text = (QPointF(text_left, top), _static(summary_text))
         self._shape_text = (QPointF(text_left, top + 18), _static(shape))

@@ -1,0 +1,386 @@
+"""The training panel's data section: the dataset picker (every catalogue dataset, grouped, and a CSV
+file), noise, train ratio, data seed, Regenerate, a scatter preview, the CSV target column, and
+Playground's input features as toggle chips.
+
+Changes become undo commands on the document's stack (gui.training.commands). Choosing data with
+another number of inputs — a features chip, another dataset — also sets the Input node's shape in
+the same undo step, and the hint under the chips says so.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.data import DATASETS, FEATURE_LABELS, FEATURES
+from engine.data.csv_table import read_table
+from gui.document import DocumentModel
+from gui.training.commands import SettingsHub, input_change
+
+from .dataset_data import DataCache, Loaded, grouped_datasets, raw_dims, spec_for_csv, spec_for_dataset
+from .dataset_preview import DatasetPreview
+from .param_editors import ComboBox
+from .theme import muted_color, scaled_font, set_text_color, status_color, text_label
+from .training_settings import MAX_SEED, count_box
+
+CSV_ITEM = "__csv__"
+CURRENT_CSV_ITEM = "__current_csv__"
+CSV_FILTER = "Data files (*.csv *.tsv *.txt *.csv.gz);;All files (*)"
+FEATURE_IDS = {"x1": "x1", "x2": "x2", "x1^2": "x1sq", "x2^2": "x2sq", "x1*x2": "x1x2", "sin(x1)": "sinx1",
+               "sin(x2)": "sinx2"}
+
+# Chips read as on/off at a glance in light and dark themes (palette roles, no fixed colours).
+CHIP_STYLE = ("QToolButton { border: 1px solid palette(mid); border-radius: 4px; padding: 2px 4px; }"
+              "QToolButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+              " border-color: palette(highlight); }")
+
+
+def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setObjectName(name)
+    slider.setRange(low, high)
+    slider.setToolTip(tip)
+    slider.setPageStep(5)
+    return slider
+
+
+class DatasetSection(QWidget):
+    """The data section; ``base_dir()`` is the folder a relative CSV path is read from."""
+
+    def __init__(self, hub: SettingsHub, base_dir: Callable[[], Path | None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.hub = hub
+        self.base_dir = base_dir
+        self.model: DocumentModel | None = None
+        self.cache = DataCache()
+        self._refreshing = False
+
+        self.combo = ComboBox()
+        self.combo.setObjectName("datasetCombo")
+        self.combo.setAccessibleName("Dataset")
+        self.combo.setMaxVisibleItems(20)
+        self._fill_combo()
+        self.combo.activated.connect(self._dataset_picked)
+        self.description = text_label(self, "datasetDescription", wrap=True)
+
+        self.preview = DatasetPreview(self)
+        self.noise = _slider("datasetNoise", 0, 50, "Noise (%): Playground's 0–50 %")
+        self.ratio = _slider("datasetRatio", 10, 90, "Share of the data used for training (%); the rest is test data")
+        self.noise_value, self.ratio_value = QLabel(), QLabel()
+        for label in (self.noise_value, self.ratio_value):
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance("100 %"))
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.noise.valueChanged.connect(lambda v: self._slid("noise", v / 100))
+        self.ratio.valueChanged.connect(lambda v: self._slid("train_ratio", v / 100))
+        self.seed = count_box("datasetSeed", 0, MAX_SEED, "Seed of the generated points and of the train/test split",
+                              lambda v: self._change({"seed": v}, "Change data seed"))
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setObjectName("datasetRegenerate")
+        self.regenerate.setToolTip("New random data: the next data seed")
+        self.regenerate.clicked.connect(self._regenerate)
+
+        controls = QVBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.setSpacing(2)
+        for title, slider, value in (("Noise", self.noise, self.noise_value),
+                                     ("Training data", self.ratio, self.ratio_value)):
+            controls.addWidget(QLabel(title))
+            controls.addLayout(self._with_value(slider, value))
+            controls.addSpacing(4)
+        controls.addStretch(1)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(controls, 1)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(QLabel("Data seed"))
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.regenerate)
+
+        # CSV: the file and its target column
+        self.csv_row = QWidget(self)
+        self.csv_target = ComboBox()
+        self.csv_target.setObjectName("datasetTarget")
+        self.csv_target.setToolTip("The column the network learns to predict; the others are its inputs")
+        self.csv_target.activated.connect(self._target_picked)
+        self.csv_button = QPushButton("File…")
+        self.csv_button.setObjectName("datasetCsvButton")
+        self.csv_button.clicked.connect(self.pick_csv)
+        csv_layout = QHBoxLayout(self.csv_row)
+        csv_layout.setContentsMargins(0, 0, 0, 0)
+        csv_layout.addWidget(QLabel("Target"))
+        csv_layout.addWidget(self.csv_target, 1)
+        csv_layout.addWidget(self.csv_button)
+
+        # Playground's input features
+        self.features_box = QWidget(self)
+        grid = QGridLayout(self.features_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(3)
+        self.features_box.setStyleSheet(CHIP_STYLE)
+        self.chips: dict[str, QToolButton] = {}
+        for i, name in enumerate(FEATURES):
+            chip = QToolButton(self.features_box)
+            chip.setObjectName(f"feature_{FEATURE_IDS[name]}")
+            chip.setText(FEATURE_LABELS[name])
+            chip.setCheckable(True)
+            chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            chip.setToolTip(f"Feed {FEATURE_LABELS[name]} to the network")
+            chip.toggled.connect(lambda _on, n=name: self._features_toggled(n))
+            grid.addWidget(chip, i // 4, i % 4)
+            self.chips[name] = chip
+        self.features_hint = text_label(self, "featuresHint", wrap=True)
+        self.error = text_label(self, "datasetError", wrap=True, selectable=True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.description)
+        layout.addWidget(self.csv_row)
+        layout.addLayout(top)
+        layout.addLayout(seed_row)
+        self.features_title = QLabel("Input features")
+        self.features_title.setFont(scaled_font(self, bold=True))
+        layout.addWidget(self.features_title)
+        layout.addWidget(self.features_box)
+        layout.addWidget(self.features_hint)
+        layout.addWidget(self.error)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(60)
+        self._preview_timer.timeout.connect(self._update_preview)
+
+    @staticmethod
+    def _with_value(slider: QSlider, label: QLabel) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(slider, 1)
+        row.addWidget(label)
+        return row
+
+    def _fill_combo(self) -> None:
+        model = QStandardItemModel(self.combo)
+        for title, names in grouped_datasets():
+            header = QStandardItem(title)
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setFont(scaled_font(self.combo, bold=True))
+            model.appendRow(header)
+            for name in names:
+                item = QStandardItem(f"   {DATASETS[name].title}")
+                item.setData(name, Qt.ItemDataRole.UserRole)
+                item.setToolTip(DATASETS[name].description)
+                model.appendRow(item)
+        header = QStandardItem("Your data")
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        header.setFont(scaled_font(self.combo, bold=True))
+        model.appendRow(header)
+        csv = QStandardItem("   CSV file…")
+        csv.setData(CSV_ITEM, Qt.ItemDataRole.UserRole)
+        model.appendRow(csv)
+        self.combo.setModel(model)
+
+    # ---- the document ----------------------------------------------------------------------
+    def set_document(self, model: DocumentModel | None) -> None:
+        self.model = model
+        self.refresh()
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.model.doc.dataset if self.model is not None else {}
+
+    def loaded(self, spec: dict[str, Any] | None = None) -> Loaded:
+        return self.cache.load(self.spec if spec is None else spec, self.base_dir())
+
+    def refresh(self) -> None:
+        """Show the document's dataset spec (after an edit, undo or redo)."""
+        if self.model is None:
+            return
+        self._refreshing = True
+        try:
+            spec = self.spec
+            csv = spec.get("kind") == "csv"
+            self._show_choice(spec)
+            info = DATASETS.get(spec.get("name", "")) if not csv else None
+            self.description.setText(info.description if info else f"Your data: {Path(str(spec.get('path'))).name}")
+            set_text_color(self.description, muted_color(self.palette()))
+            real = info is not None and info.kind == "real"
+            self.noise.setValue(round(float(spec.get("noise", 0.0)) * 100))
+            self.noise.setEnabled(not csv and not real)
+            self.ratio.setValue(round(float(spec.get("train_ratio", 0.5)) * 100))
+            self.seed.setValue(int(spec.get("seed", 0)))
+            self.regenerate.setEnabled(not csv and not real)
+            self._slid_labels()
+            self.csv_row.setVisible(csv)
+            if csv:
+                self._fill_targets(spec)
+            features = spec.get("features")
+            loaded = self.loaded()
+            two_d = (raw_dims(spec) == 2) if not csv else loaded.raw_dims == 2
+            for name, chip in self.chips.items():
+                chip.setChecked(bool(features) and name in features)
+                chip.setEnabled(two_d)
+            self.features_box.setEnabled(two_d)
+            self._show_hint(loaded, two_d)
+        finally:
+            self._refreshing = False
+        self._preview_timer.start()
+
+    def _show_choice(self, spec: dict[str, Any]) -> None:
+        model: QStandardItemModel = self.combo.model()
+        # A CSV document gets its own row ("CSV: file.csv") above "CSV file…".
+        for row in range(model.rowCount()):
+            if model.item(row).data(Qt.ItemDataRole.UserRole) == CURRENT_CSV_ITEM:
+                model.removeRow(row)
+                break
+        if spec.get("kind") == "csv":
+            item = QStandardItem(f"   CSV: {Path(str(spec.get('path'))).name}")
+            item.setData(CURRENT_CSV_ITEM, Qt.ItemDataRole.UserRole)
+            item.setToolTip(str(spec.get("path")))
+            model.insertRow(model.rowCount() - 1, item)
+            self.combo.setCurrentIndex(model.rowCount() - 2)
+            return
+        index = self.combo.findData(spec.get("name", "circle"))
+        self.combo.setCurrentIndex(index)
+
+    def _fill_targets(self, spec: dict[str, Any]) -> None:
+        self.csv_target.clear()
+        try:
+            table = read_table(self._csv_path(spec))
+        except Exception:
+            return
+        names = table.names or [f"column {j + 1}" for j in range(table.width)]
+        for j, name in enumerate(names):
+            self.csv_target.addItem(name, name if table.names else j)
+        target = spec.get("target")
+        index = self.csv_target.findData(target) if target is not None else self.csv_target.count() - 1
+        self.csv_target.setCurrentIndex(max(index, 0))
+
+    def _csv_path(self, spec: dict[str, Any]) -> Path:
+        path = Path(str(spec.get("path")))
+        base = self.base_dir()
+        return path if path.is_absolute() or base is None else base / path
+
+    def _show_hint(self, loaded: Loaded, two_d: bool) -> None:
+        palette = self.palette()
+        self.error.setText(loaded.error)
+        self.error.setVisible(bool(loaded.error))
+        set_text_color(self.error, status_color(palette, "error"))
+        width = loaded.input_width
+        node = self._single_input()
+        text, kind = "", None
+        if width is not None and node is not None:
+            shape = list(node.params.get("shape") or [])
+            if shape == [width]:
+                text = (f"{node.name} takes {width} input{'s' if width != 1 else ''}. Changing the features changes "
+                        f"its shape too (one undo step).") if two_d else f"{node.name} takes {width} inputs."
+            else:
+                text, kind = (f"This data gives {width} inputs but {node.name} expects {shape}: set its shape to "
+                              f"[{width}] (choosing the data again does it)."), "warning"
+        elif not two_d:
+            text = "Input features apply to data with two inputs (x₁, x₂)."
+        self.features_hint.setText(text)
+        set_text_color(self.features_hint, status_color(palette, kind) if kind else muted_color(palette))
+
+    def _single_input(self):
+        if self.model is None:
+            return None
+        inputs = [n for n in self.model.graph if n.type == "Input"]
+        return inputs[0] if len(inputs) == 1 else None
+
+    def _update_preview(self) -> None:
+        loaded = self.loaded()
+        prepared = loaded.prepared
+        if prepared is None:
+            self.preview.show_note("No data")
+            return
+        train, test = prepared.train, prepared.test
+        dims = train.input_shape
+        if len(dims) != 1:
+            self.preview.show_note(f"{train.n_samples + test.n_samples:,} images of {' × '.join(map(str, dims))}")
+            return
+        info = DATASETS.get(self.spec.get("name", "")) if self.spec.get("kind", "generator") == "generator" else None
+        extent = info.extent if info is not None and info.dims == 2 else None
+        note = "" if dims[0] <= 2 else f"first 2 of {dims[0]} inputs"
+        X, tX = train.X, test.X
+        if dims[0] > 2:  # standardise the two columns shown so they fill the box
+            mean, std = X[:, :2].mean(axis=0), X[:, :2].std(axis=0) + 1e-12
+            X, tX = (X[:, :2] - mean) / std, (tX[:, :2] - mean) / std
+        self.preview.show_data(X, train.y, tX, test.y, train.task, extent, note)
+
+    # ---- edits -----------------------------------------------------------------------------
+    def _change(self, changes: dict[str, Any], text: str, new_spec: dict[str, Any] | None = None) -> None:
+        """Push one undo step for a dataset change (with the Input's shape when it must follow)."""
+        if self._refreshing or self.model is None:
+            return
+        spec = dict(new_spec) if new_spec is not None else {**self.spec, **changes}
+        spec = {k: v for k, v in spec.items() if v is not None}
+        if spec == self.spec:
+            return
+        diff = {k: spec.get(k) for k in set(spec) | set(self.spec) if spec.get(k) != self.spec.get(k)}
+        node, shape = self._single_input(), None
+        width = self.loaded(spec).input_width
+        if node is not None and width is not None and len(node.params.get("shape") or []) == 1:
+            shape = [width]
+        self.model.push(input_change(self.model.doc, self.hub, text, diff, node.id if node else None, shape))
+
+    def _dataset_picked(self, index: int) -> None:
+        key = self.combo.itemData(index)
+        if key == CSV_ITEM:
+            self.pick_csv()
+        elif key in DATASETS:
+            self._change({}, f"Use the {DATASETS[key].title} data", spec_for_dataset(self.spec, key))
+        self.refresh()  # a cancelled file dialog shows the current choice again
+
+    def pick_csv(self) -> bool:
+        path = self._ask_csv_path()
+        if not path:
+            return False
+        self._change({}, f"Use {Path(path).name}", spec_for_csv(self.spec, str(Path(path).resolve())))
+        return True
+
+    def _ask_csv_path(self) -> str | None:
+        """The CSV file to train on (tests replace this method)."""
+        path, _ = QFileDialog.getOpenFileName(self, "Train on a CSV file", str(self.base_dir() or ""), CSV_FILTER)
+        return path or None
+
+    def _target_picked(self, index: int) -> None:
+        self._change({"target": self.csv_target.itemData(index)}, "Change the target column")
+
+    def _slid(self, key: str, value: float) -> None:
+        self._change({key: round(value, 2)}, "Change noise" if key == "noise" else "Change the training share")
+
+    def _slid_labels(self) -> None:
+        """The document's values (a file may hold a split beyond the slider's 10–90 %)."""
+        spec = self.spec
+        self.noise_value.setText(f"{round(float(spec.get('noise', 0.0)) * 100)} %")
+        self.ratio_value.setText(f"{round(float(spec.get('train_ratio', 0.5)) * 100)} %")
+
+    def _regenerate(self) -> None:
+        self.seed.setValue(self.seed.value() + 1)
+
+    def _features_toggled(self, name: str) -> None:
+        if self._refreshing:
+            return
+        chosen = [f for f in FEATURES if self.chips[f].isChecked()]
+        if not chosen:  # at least one feature: keep this one on
+            self._refreshing = True
+            self.chips[name].setChecked(True)
+            self._refreshing = False
+            return
+        self._change({"features": chosen}, "Change input features")

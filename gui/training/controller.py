@@ -1,0 +1,472 @@
+"""The training controller of one window: the bridge between the open document and the worker.
+
+It owns the ``TrainingSupervisor`` (the worker process, started with the window so Play responds at
+once) and the current run as received (``record``: history, batch losses, latest snapshot). It
+loads the document into the worker (the file format's dict; a CSV path made absolute), pushes the
+settings that apply live (learning rate, L1/L2, batch size, epochs), reloads when a setting that
+cannot apply live changes (optimizer, schedule, seed: the run goes on from its weights; the
+dataset: a new run, as in Playground), and keeps the run — weights, history, preprocessing — in the
+document on Stop, on finish, on divergence (the last finite weights) and before Save.
+
+A structural edit of the graph (a node or wire added or removed, a layer's parameter changed) while
+playing pauses training and offers a restart (``restartOffered``); moving or renaming a node does
+not interrupt anything (renamed nodes are translated in the snapshots).
+
+Signals for views: ``runLoaded(info)`` (the worker's ``loaded`` message, also after Reset with an
+empty history), ``runCleared()`` (nothing to show: another document, or its data did not load), ``snapshotReady(snapshot)``, ``historyReset()``, ``stateChanged(state)`` ("idle",
+"loading", "playing", "paused", "finished", "crashed"), ``progressChanged(epoch, steps, steps/s)``,
+``message(level, text)`` (level "info", "warning" or "error"), ``restartOffered(text)``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from engine.file_writer import to_dict
+from gui.document import DocumentModel
+from gui.workers.supervisor import TrainingSupervisor
+
+from .run_record import RunRecord, dataset_key, reload_settings_key, structure_key, weights_fit
+
+RESYNC_MS = 200       # settings that need a reload are applied after this pause in editing
+GRAPH_RELOAD_MS = 400  # an edited network is shown (initial weights) after this pause
+KEEP_TIMEOUT = 3.0    # seconds to wait for the weights before a save
+
+
+class TrainingController(QObject):
+    runLoaded = Signal(dict)
+    snapshotReady = Signal(dict)
+    historyReset = Signal()
+    stateChanged = Signal(str)
+    progressChanged = Signal(int, int, float)
+    message = Signal(str, str)
+    restartOffered = Signal(str)
+    runKept = Signal(int)          # epoch of the run stored in the document
+    runCleared = Signal()          # no run shows the document now (another document, a failed load)
+
+    def __init__(self, parent: QObject | None = None, autostart: bool = True) -> None:
+        super().__init__(parent)
+        self.supervisor = TrainingSupervisor(self, autostart=autostart)
+        self.model: DocumentModel | None = None
+        self.record = RunRecord()
+        self.state = "idle"
+        self.fallback_dir: Path | None = None   # CSV paths of untitled examples are relative to this
+        self.view_options: dict[str, Any] = {"histogram": None, "neuron_maps": True, "boundary": True}
+        self._keys: tuple[str, str, str] | None = None   # what the worker has loaded
+        self._loading = False
+        self._loads_in_flight = 0  # load commands sent and not answered yet (each gets one answer)
+        self._pending: list[tuple[str, dict[str, Any]]] = []
+        self._kept = True          # the worker's weights are those in the document
+        self._kept_steps: int | None = None  # the step count they were at (None: the next snapshot's)
+        self._resume = False       # play again once a reload is done
+        self._offer_open = False
+        self._view_sent = False
+        self._quiet_store = False
+        self._load_names: dict[str, str] = {}
+        self._connections: list = []
+
+        s = self.supervisor
+        s.loaded.connect(self._on_loaded)
+        s.snapshot.connect(self._on_snapshot)
+        s.stateChanged.connect(self._on_state)
+        s.diverged.connect(self._on_diverged)
+        s.finished.connect(self._on_finished)
+        s.weightsReceived.connect(self._on_weights)
+        s.errorOccurred.connect(self._on_error)
+        s.crashed.connect(self._on_crashed)
+        s.resetDone.connect(self._on_reset)
+
+        self._resync_timer = self._single_shot(RESYNC_MS, self._resync)
+        self._graph_timer = self._single_shot(GRAPH_RELOAD_MS, self._reload_edited)
+
+    def _single_shot(self, ms: int, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    # ---- the document --------------------------------------------------------------------
+    def set_document(self, model: DocumentModel) -> None:
+        """Train ``model`` from now on (its saved run, if any, is loaded into the worker)."""
+        for connection in self._connections:
+            QObject.disconnect(connection)
+        self._connections = []
+        self._resync_timer.stop()
+        self._graph_timer.stop()
+        self.model = model
+        self._keys = None
+        self._pending.clear()
+        self._kept, self._kept_steps, self._resume, self._offer_open = True, None, False, False
+        self.record = RunRecord()
+        self.historyReset.emit()
+        self.runCleared.emit()
+        self._connections.append(model.graphChanged.connect(self._graph_changed))
+        if self.supervisor.worker is not None and self.state in ("playing", "loading"):
+            self.supervisor.send("pause")
+        self._set_state("idle")
+        if model.analysis.trainable:
+            self._load(restart=False)
+
+    def base_dir(self) -> Path | None:
+        model = self.model
+        if model is None:
+            return None
+        if model.doc.path:
+            return Path(model.doc.path).resolve().parent
+        if self.fallback_dir is not None and model.untitled_name.endswith("(example)"):
+            return self.fallback_dir
+        return None
+
+    def worker_document(self) -> tuple[dict[str, Any], str | None]:
+        """The document as the worker gets it: the file's dict, a relative CSV path made absolute."""
+        assert self.model is not None
+        data = to_dict(self.model.doc)
+        base = self.base_dir()
+        spec = data.get("dataset") or {}
+        if spec.get("kind") == "csv" and isinstance(spec.get("path"), str):
+            path = Path(spec["path"])
+            if not path.is_absolute() and base is not None:
+                spec["path"] = str((base / path).resolve())
+        return data, (str(base) if base is not None else None)
+
+    def _current_keys(self) -> tuple[str, str, str]:
+        doc = self.model.doc
+        return structure_key(doc.graph), dataset_key(doc), reload_settings_key(doc)
+
+    # ---- commands (the panel's buttons and the window's actions call these) ------------------
+    @property
+    def is_playing(self) -> bool:
+        return self.state == "playing" or (self.state == "loading" and self._resume)
+
+    def toggle_play(self) -> None:
+        if self.is_playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self._prepare():
+            self._command("play")
+
+    def pause(self) -> None:
+        self._resume = False
+        if self._keys is not None:
+            self._command("pause")
+
+    def step(self, epoch: bool = False) -> None:
+        if self._prepare():
+            self._command("step", epoch=bool(epoch))
+
+    def reset(self) -> None:
+        """New initial weights (from the seed), epoch 0, history cleared."""
+        if self.model is None:
+            return
+        self._hide_offer()
+        if self._needs_new_run() or self._keys is None or not self.supervisor.alive:
+            self._load(restart=True)
+            return
+        self._command("reset", seed=int(self.model.doc.training.seed))
+
+    def stop(self) -> None:
+        """Pause and keep the run in the document."""
+        self._resume = False
+        if self._keys is not None:
+            self._command("stop")
+
+    def restart(self) -> None:
+        """A new run of the (edited) network with fresh weights, playing."""
+        self._hide_offer()
+        if self.model is not None and self._check_trainable():
+            self._load(restart=True)
+            self._command("play")
+
+    def set_view(self, **options: Any) -> None:
+        """Boundary / neuron maps / histogram layer (canvas names) the snapshots should carry."""
+        self.view_options.update(options)
+        self._send_view()
+
+    def _send_view(self) -> None:
+        if self.model is None or not self.supervisor.alive:
+            return
+        options = dict(self.view_options)
+        if options.get("histogram"):
+            options["histogram"] = self.record.worker_name(options["histogram"], self.model.graph)
+        self.supervisor.send("view", **options)
+        self._view_sent = True
+
+    def _prepare(self) -> bool:
+        """Make sure the worker trains what the document says (load or reload first if not)."""
+        if self.model is None or not self._check_trainable():
+            return False
+        self._hide_offer()
+        if self._keys is None or not self.supervisor.alive:
+            self._load(restart=False)
+        elif self._keys != self._current_keys():
+            self._resync(play=False)
+        return True
+
+    def _check_trainable(self) -> bool:
+        analysis = self.model.analysis
+        if analysis.trainable:
+            return True
+        blocking = analysis.errors or [i for i in analysis.warnings if getattr(i, "scope", "") == "train"]
+        reason = blocking[0].message if blocking else "the network needs an Input, layers and a Loss"
+        self.message.emit("error", f"Cannot train yet: {reason}")
+        return False
+
+    def _command(self, cmd: str, **payload: Any) -> None:
+        if cmd == "play":
+            self._resume = True
+        if self._loading:
+            self._pending.append((cmd, payload))
+        else:
+            self.supervisor.send(cmd, **payload)
+
+    def _needs_new_run(self) -> bool:
+        if self._keys is None:
+            return False
+        structure, dataset, _ = self._current_keys()
+        return structure != self._keys[0] or dataset != self._keys[1]
+
+    # ---- loading -------------------------------------------------------------------------
+    def _load(self, restart: bool) -> None:
+        if self.model is None:
+            return
+        restart = restart or not weights_fit(self.model.graph, self.model.doc.weights)
+        if self.supervisor.ensure_started() or not self._view_sent:
+            self._send_view()
+        data, base = self.worker_document()
+        self._pending.clear()
+        self._loading = True
+        self._loads_in_flight += 1
+        self._keys = self._current_keys()
+        self._load_names = {node.id: node.name for node in self.model.graph}
+        # A new run over weights the document holds is a change to keep; otherwise the worker
+        # starts from what the document has (its weights, or none).
+        self._kept, self._kept_steps = not (restart and bool(self.model.doc.weights)), None
+        self.supervisor.send("load", doc=data, base_dir=base, restart=restart)
+        self._set_state("loading")
+
+    def _resync(self, play: bool | None = None) -> None:
+        """Reload after a change that cannot apply live; a new run when the data or the network's
+        structure changed, else the run goes on from its weights (kept in the document first)."""
+        self._resync_timer.stop()
+        if self.model is None or self._keys is None or not self.supervisor.alive:
+            return
+        if self._keys == self._current_keys():
+            return
+        playing = self.is_playing if play is None else play
+        structure, dataset, _ = self._current_keys()
+        if dataset != self._keys[1]:
+            restart = True
+        elif structure != self._keys[0]:
+            restart = not self.keep_run(quiet=True)
+        else:
+            self.keep_run(quiet=True)
+            restart = False
+        if not self.model.analysis.trainable:
+            self._keys = None
+            self._set_state("idle")
+            return
+        self._load(restart=restart)
+        if playing:
+            self._command("play")
+
+    def settings_changed(self) -> None:
+        """The document's training settings or dataset changed (an edit, undo or redo)."""
+        if self.model is None or self._keys is None:
+            return
+        training = self.model.doc.training
+        self._command("set", learning_rate=float(training.learning_rate), l1=float(training.l1),
+                      l2=float(training.l2), batch_size=int(training.batch_size), epochs=int(training.epochs) or None)
+        if self._keys[1:] != self._current_keys()[1:]:
+            self._resync_timer.start()
+
+    # ---- the graph changed ----------------------------------------------------------------
+    @Slot()
+    def _graph_changed(self) -> None:
+        if self.model is None:
+            return
+        structure = structure_key(self.model.graph)
+        if self._keys is not None and structure == self._keys[0]:
+            self._hide_offer()  # e.g. the edit was undone
+            return
+        if self._resync_timer.isActive() and self._keys is not None and dataset_key(self.model.doc) != self._keys[1]:
+            return  # new input features: the Input's shape changed with the data, and a new run follows
+        if self.is_playing and self._keys is not None:
+            self.pause()
+            self.offer_restart("The network changed while training, so training is paused.")
+            return
+        if self._kept:
+            self._graph_timer.start()  # nothing would be lost: show the edited network soon
+
+    def _reload_edited(self) -> None:
+        if self.model is None or self.is_playing or not self._kept:
+            return
+        if self._keys is not None and structure_key(self.model.graph) == self._keys[0]:
+            return
+        if self.model.analysis.trainable:
+            self._load(restart=False)
+
+    def offer_restart(self, reason: str) -> None:
+        """Say why training paused and offer a new run (the window shows a message bar)."""
+        self._offer_open = True
+        self.restartOffered.emit(f"{reason} Restart it with new weights to train the edited network.")
+
+    def _hide_offer(self) -> None:
+        if self._offer_open:
+            self._offer_open = False
+            self.message.emit("clear", "")
+
+    # ---- keeping the run -----------------------------------------------------------------
+    def keep_run(self, timeout: float = KEEP_TIMEOUT, quiet: bool = False) -> bool:
+        """Store the worker's weights, history and preprocessing in the document now (blocking up
+        to ``timeout`` seconds). True when the document holds the current run afterwards."""
+        if self.model is None or self._keys is None or not self.supervisor.alive:
+            return self._kept
+        if self._kept:
+            return True
+        self._quiet_store = quiet
+        try:
+            reply = self.supervisor.request("weights", "weights", timeout=timeout)
+        finally:
+            self._quiet_store = False
+        if reply is None and not quiet and self.supervisor.alive:
+            self.message.emit("warning", "The training process did not send the trained weights in time, so "
+                                         "the document still holds the last kept run.")
+        return reply is not None and self._kept
+
+    def _store(self, message: dict[str, Any]) -> bool:
+        model = self.model
+        if model is None:
+            return False
+        weights = self.record.rename_keys(message.get("weights") or {}, self.record.renames(model.graph),
+                                          prefixed=True)
+        if not weights_fit(model.graph, weights):
+            return False
+        doc = model.doc
+        doc.weights = weights
+        doc.history = {k: [float(v) for v in values] for k, values in (message.get("history") or {}).items()}
+        doc.preprocessing = message.get("preprocessing")
+        model.mark_modified()
+        self._kept, self._kept_steps = True, self.record.steps
+        self.runKept.emit(int(message.get("epoch", 0)))
+        return True
+
+    # ---- what the worker says ------------------------------------------------------------
+    @Slot(dict)
+    def _on_loaded(self, info: dict) -> None:
+        if self._answered():
+            return  # an earlier load, replaced by one sent since
+        self.record.start(info, self._load_names)
+        self.historyReset.emit()
+        self.runLoaded.emit(info)
+        pending, self._pending = self._pending, []
+        for cmd, payload in pending:
+            self.supervisor.send(cmd, **payload)
+
+    @Slot(dict)
+    def _on_snapshot(self, snapshot: dict) -> None:
+        if self._loading:
+            return  # from the session being replaced
+        self.record.add(snapshot)
+        if self._kept_steps is None:
+            self._kept_steps = self.record.steps  # where the loaded session starts
+        elif self.record.steps != self._kept_steps:
+            self._kept = False
+        if self.model is not None:
+            snapshot = self.record.translate(snapshot, self.model.graph)
+        self.snapshotReady.emit(snapshot)
+        self.progressChanged.emit(self.record.epoch, self.record.steps, self.record.steps_per_second)
+
+    @Slot(str)
+    def _on_state(self, state: str) -> None:
+        if self._loading or self._keys is None:
+            return
+        if state != "playing":
+            self._resume = False
+        self._set_state(state)
+
+    @Slot(str, object)
+    def _on_diverged(self, text: str, node: object) -> None:
+        self._resume = False
+        self.message.emit("error", text)
+        self.supervisor.send("weights")  # the last finite weights are kept in the document
+
+    @Slot(int)
+    def _on_finished(self, epoch: int) -> None:
+        self._resume = False
+        self.supervisor.send("weights")
+        self.message.emit("info", f"Training finished after {epoch:,} epochs; the run is kept in the document.")
+
+    @Slot(dict)
+    def _on_weights(self, message: dict) -> None:
+        if self._loading:
+            return
+        if not self._store(message) and self.model is not None and not self._quiet_store:
+            self.message.emit("warning", "The trained weights no longer fit the edited network, so they were "
+                                         "not kept. Restart training to train the edited network.")
+
+    @Slot(str, str)
+    def _on_error(self, text: str, command: str) -> None:
+        if command == "load":
+            if self._answered():
+                return
+            self._pending.clear()
+            self._keys = None
+            self._resume = False
+            self.message.emit("error", f"Cannot train: {text}")
+            self.record = RunRecord()
+            self.runCleared.emit()
+            self.progressChanged.emit(0, 0, 0.0)
+            self._set_state("idle")
+            return
+        self.message.emit("error", text)
+
+    @Slot(str)
+    def _on_crashed(self, text: str) -> None:
+        self._loading = False
+        self._loads_in_flight = 0
+        self._pending.clear()
+        self._keys = None
+        self._resume = False
+        self._view_sent = False
+        self.message.emit("error", text)
+        self._set_state("crashed")
+
+    @Slot()
+    def _on_reset(self) -> None:
+        self.record.clear_history()
+        self._kept = not (self.model is not None and self.model.doc.weights)
+        self._kept_steps = None
+        self.historyReset.emit()
+        if self.record.info is not None:
+            self.runLoaded.emit(self.record.info)
+        self.progressChanged.emit(0, 0, 0.0)
+
+    def _answered(self) -> bool:
+        """A load was answered; True while later loads are still on their way (ignore this one)."""
+        self._loads_in_flight = max(0, self._loads_in_flight - 1)
+        if self._loads_in_flight:
+            return True
+        self._loading = False
+        return False
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)
+
+    # ---- end -----------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """End the worker process (the window is closing)."""
+        self._resync_timer.stop()
+        self._graph_timer.stop()
+        for connection in self._connections:
+            QObject.disconnect(connection)
+        self._connections = []
+        self.supervisor.shutdown()
+        self._set_state("idle")

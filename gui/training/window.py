@@ -1,0 +1,236 @@
+"""Live training in a main window: the wiring, kept out of main_window.py.
+
+``TrainingUI(window)`` adds the training controller (and with it the worker process, started now so
+Play responds at once), the docks — the decision boundary at the top of the right side above the
+training panel (tabbed with the inspector), loss and gradients tabbed with the issues at the
+bottom — the Train menu, the toolbar buttons, and the message bar over the canvas. The window calls
+``set_document`` when its document changes, ``keep_run`` before it saves or asks about unsaved
+changes, and ``shutdown`` when it closes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from gui.document import DocumentModel
+from gui.icons import icon
+from gui.panels.training import TrainingPanel
+from gui.plots import BoundaryPlot, GradientPlot, LossPlot
+
+from . import icons as _icons  # noqa: F401 - registers the training icons
+from .commands import SettingsHub
+from .controller import TrainingController
+from .message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+class TrainingUI(QObject):
+    def __init__(self, window: "MainWindow", examples_dir: Path | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.hub = SettingsHub(self)
+        self.controller = TrainingController(self)
+        self.controller.fallback_dir = examples_dir
+        self.panel = TrainingPanel(self.hub, self.controller.base_dir)
+        self.message_bar: MessageBar | None = None
+        self._create_plots()
+        self._create_docks()
+        self._create_actions()
+        self._connect()
+
+    # ---- set-up ----------------------------------------------------------------------------
+    def _create_plots(self) -> None:
+        self.boundary_plot = BoundaryPlot()
+        self.loss_plot = LossPlot()
+        self.gradient_plot = GradientPlot()
+        self._plots = [self.boundary_plot, self.loss_plot, self.gradient_plot]
+        self.gradient_plot.histogramLayerChanged.connect(self._histogram_layer)
+
+    def _create_docks(self) -> None:
+        w, right, bottom = self.window, Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        self.training_dock = w._dock("trainingDock", "Training", self.panel, right, "actionShowTraining")
+        self.boundary_dock = w._dock("boundaryDock", "Output", self.boundary_plot, right, "actionShowBoundary")
+        self.loss_dock = w._dock("lossDock", "Loss", self.loss_plot, bottom, "actionShowLoss")
+        self.gradient_dock = w._dock("gradientDock", "Gradients", self.gradient_plot, bottom, "actionShowGradients")
+
+    def arrange_docks(self) -> None:
+        """The default layout. Right: the boundary on top (Playground's output), the training panel
+        below it, tabbed with the inspector; bottom: loss and gradients tabbed with the issues.
+        Called once the window is shown: Qt 6 leaves a stray tab bar behind when two tab groups
+        are made before the first show."""
+        w = self.window
+        w.splitDockWidget(w.inspector_dock, self.boundary_dock, Qt.Orientation.Vertical)
+        w.removeDockWidget(w.inspector_dock)
+        w.splitDockWidget(self.boundary_dock, self.training_dock, Qt.Orientation.Vertical)
+        w.tabifyDockWidget(self.training_dock, w.inspector_dock)
+        w.inspector_dock.show()
+        self.training_dock.raise_()
+        w.tabifyDockWidget(w.issues_dock, self.loss_dock)
+        w.tabifyDockWidget(w.issues_dock, self.gradient_dock)
+        self.loss_dock.raise_()
+
+    def size_docks(self) -> None:
+        """First start: the default layout, a square-ish boundary, bottom plots tall enough to read."""
+        self.arrange_docks()
+        w = self.window
+        fm = w.fontMetrics()
+        side = max(300, min(440, int(w.width() / 3.6)))
+        w.resizeDocks([w.palette_dock, self.boundary_dock], [max(190, fm.averageCharWidth() * 28), side],
+                      Qt.Orientation.Horizontal)
+        w.resizeDocks([self.boundary_dock], [side + fm.lineSpacing() * 3], Qt.Orientation.Vertical)
+        w.resizeDocks([self.loss_dock], [max(fm.lineSpacing() * 11, w.height() // 4)], Qt.Orientation.Vertical)
+
+    def _create_actions(self) -> None:
+        w, c = self.window, self.controller
+        keys = QKeySequence
+        self.action_play = w._action("actionTrainPlay", "&Play", c.toggle_play, [keys("Ctrl+Return")], "play",
+                                     "Start or pause training")
+        self.action_step = w._action("actionTrainStep", "&Step", lambda: c.step(False), [keys("F10")], "step",
+                                     "Train one batch")
+        self.action_step_epoch = w._action("actionTrainStepEpoch", "Step One &Epoch", lambda: c.step(True),
+                                           [keys("Shift+F10")], tip="Train to the end of the epoch")
+        self.action_reset = w._action("actionTrainReset", "&Reset Weights", c.reset, None, "reset",
+                                      "New initial weights from the seed; the epoch counter starts over")
+        self.action_stop = w._action("actionTrainStop", "S&top", c.stop, None, "stop",
+                                     "Stop training and keep the run in the document")
+        self.action_maps = w._action("actionShowNeuronMaps", "Show &Neuron Maps", None,
+                                     tip="Show each node's output over the input plane on the canvas")
+        self.action_wires = w._action("actionWeightColouring", "Colour &Wires by Weight", None,
+                                      tip="Colour wires by their weights' sign and thicken them by size")
+        for action in (self.action_maps, self.action_wires):
+            action.setCheckable(True)
+            action.setChecked(True)
+        self.action_maps.toggled.connect(self._maps_toggled)
+        self.action_wires.toggled.connect(self._wires_toggled)
+
+        menu = QMenu("&Train", w)
+        menu.setObjectName("menuTrain")
+        menu.addActions([self.action_play, self.action_step, self.action_step_epoch, self.action_reset,
+                         self.action_stop])
+        menu.addSeparator()
+        menu.addActions([self.action_maps, self.action_wires])
+        bar = w.menuBar()
+        help_menu = w.findChild(QMenu, "menuHelp")
+        bar.insertMenu(help_menu.menuAction(), menu) if help_menu is not None else bar.addMenu(menu)
+        self.menu = menu
+        w.toolbar.addSeparator()
+        w.toolbar.addActions([self.action_play, self.action_step, self.action_reset, self.action_stop])
+
+    def _connect(self) -> None:
+        c, t = self.controller, self.panel.transport
+        t.playClicked.connect(c.toggle_play)
+        t.stepClicked.connect(c.step)  # all in the GUI thread: plain connections are fine
+        t.resetClicked.connect(c.reset)
+        t.stopClicked.connect(c.stop)
+        self.hub.changed.connect(c.settings_changed)
+        c.stateChanged.connect(self._state_changed)
+        c.progressChanged.connect(t.show_progress)
+        c.message.connect(self._message)
+        c.restartOffered.connect(self.offer_restart)
+        c.runLoaded.connect(self._run_loaded)
+        c.snapshotReady.connect(self._snapshot)
+        c.historyReset.connect(self._history_reset)
+        c.runCleared.connect(self._run_cleared)
+        c.runKept.connect(self._run_kept)
+
+    # ---- the window's calls ------------------------------------------------------------------
+    def set_document(self, model: DocumentModel) -> None:
+        if self.message_bar is None and self.window.view is not None:
+            self.message_bar = MessageBar(self.window.view)
+        if self.message_bar is not None:
+            self.message_bar.dismiss()
+        self.panel.set_document(model)
+        self.controller.set_document(model)
+        self._apply_overlay_toggles()
+
+    def keep_run(self) -> bool:
+        return self.controller.keep_run()
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+
+    # ---- what the controller says ------------------------------------------------------------
+    @Slot(str)
+    def _state_changed(self, state: str) -> None:
+        playing = self.controller.is_playing
+        self.panel.show_state(state, playing)
+        self.action_play.setText("&Pause" if playing else "&Play")
+        self.action_play.setIcon(icon("pause" if playing else "play"))
+        if playing and self.message_bar is not None and self.message_bar.level != "info":
+            self.message_bar.dismiss()
+
+    @Slot(str, str)
+    def _message(self, level: str, text: str) -> None:
+        if level == "clear":
+            if self.message_bar is not None:
+                self.message_bar.dismiss()
+            return
+        self.panel.show_message(level, text)
+        self.window.show_status(text)
+        if level in ("error", "warning") and self.message_bar is not None:
+            self.message_bar.show_message(level, text)
+
+    def offer_restart(self, text: str) -> None:
+        """The structural-edit question, non-modal: Restart, or keep editing (Dismiss)."""
+        self.panel.show_message("warning", text)
+        if self.message_bar is not None:
+            self.message_bar.show_message("warning", text, [("restartTraining", "Restart", self.controller.restart)])
+
+    def _run_loaded(self, info: dict | None) -> None:
+        for plot in self._plots:
+            plot.reset(info)
+        scene = self.window.scene
+        if scene is not None:
+            scene.set_neuron_maps(None)
+            scene.set_weight_summary(None)
+
+    @Slot()
+    def _run_cleared(self) -> None:
+        self._run_loaded(None)
+
+    @Slot(int)
+    def _run_kept(self, epoch: int) -> None:
+        text = f"The run (epoch {epoch:,}) is kept in the document"
+        self.window.show_status(text)
+        self.panel.show_message("info", text)
+
+    @Slot(dict)
+    def _snapshot(self, snapshot: dict) -> None:
+        for plot in self._plots:
+            plot.add_snapshot(snapshot)
+        scene = self.window.scene
+        if scene is None:
+            return
+        if "neuron_maps" in snapshot:
+            scene.set_neuron_maps(snapshot["neuron_maps"])
+        if "weights" in snapshot:
+            scene.set_weight_summary(snapshot["weights"])
+
+    @Slot()
+    def _history_reset(self) -> None:
+        for plot in self._plots:
+            plot.clear()
+
+    # ---- view options ------------------------------------------------------------------------
+    @Slot(str)
+    def _histogram_layer(self, layer: str) -> None:
+        self.controller.set_view(histogram=layer or None)
+
+    def _maps_toggled(self, on: bool) -> None:
+        self.controller.set_view(neuron_maps=on)
+        self._apply_overlay_toggles()
+
+    def _wires_toggled(self, on: bool) -> None:
+        self._apply_overlay_toggles()
+
+    def _apply_overlay_toggles(self) -> None:
+        scene = self.window.scene
+        if scene is not None:
+            scene.set_neuron_maps_visible(self.action_maps.isChecked())
+            scene.set_weight_colouring(self.action_wires.isChecked())

@@ -1,0 +1,4 @@
+"""The training worker's GUI side: ``TrainingSupervisor`` runs engine.worker in a separate process."""
+from .supervisor import TrainingSupervisor
+
+__all__ = ["TrainingSupervisor"]
