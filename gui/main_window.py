@@ -51,6 +51,7 @@ from gui.panels.palette import LayerPalette
 from gui.panels.theme import PALETTE_EVENTS, set_text_color, status_color
 from gui.recovery import Autosaver, RecoveryEntry, as_untitled, pending
 from gui.training.window import TrainingUI
+from gui.weak_slots import connect_weak
 
 APP_TITLE = "NeuroCanvas"
 DEFAULT_SIZE = (1280, 800)
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
         self._resize_to_fit(*DEFAULT_SIZE)
         self._size_docks = not settings.restore_window_layout(self)
 
-        QGuiApplication.clipboard().dataChanged.connect(self._update_paste)
+        connect_weak(QGuiApplication.clipboard().dataChanged, self, "_update_paste")  # the clipboard outlives windows
         self.set_document(document if document is not None else DocumentModel())
 
     # ---- set-up ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ our own MIME type, plus the same JSON as text for anyone pasting into an editor.
 """
 from __future__ import annotations
 
+import atexit
 import json
 from typing import Any
 
@@ -23,6 +24,33 @@ def copy_fragment(fragment: dict[str, Any]) -> None:
     mime.setData(MIME_TYPE, payload.encode("utf-8"))
     mime.setText(payload)
     QGuiApplication.clipboard().setMimeData(mime)
+    _clear_at_exit()
+
+
+_exit_hook_registered = False
+
+
+def _clear_at_exit() -> None:
+    """Empty the clipboard before Python shuts down if it still holds our data.
+
+    PySide6 (seen on 6.11): a QMimeData made in Python and given to the clipboard is deleted by a Qt
+    static destructor after the interpreter is gone, and the wrapper's callback then crashes the
+    process at exit (SIGSEGV in Shiboken::Object::destroy). Clearing it while Python still runs
+    avoids that; the cost is that the copied layers do not outlive the app.
+    """
+    global _exit_hook_registered
+    if not _exit_hook_registered:
+        _exit_hook_registered = True
+        atexit.register(_clear_if_ours)
+
+
+def _clear_if_ours() -> None:
+    if QGuiApplication.instance() is None:
+        return
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData()
+    if mime is not None and mime.hasFormat(MIME_TYPE):
+        clipboard.clear()
 
 
 def paste_fragment() -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from engine.layout import COLUMN_GAP, ROW_GAP, auto_layout
 from engine.validation import Analysis
 
 from ..document import DocumentModel
+from ..weak_slots import connect_weak
 from .clipboard import copy_fragment, paste_fragment
 from .commands import AddNodeCommand, MoveNodesCommand, PasteCommand, RemoveCommand, fragment_of
 from .interactions import Interaction, MoveNodes, NewWire
@@ -110,15 +111,15 @@ class CanvasScene(QGraphicsScene):
             self._add_edge_item(edge)
         self._empty = len(self.graph) == 0
         self._unsubscribe = self.graph.subscribe(_weak_listener(self))
-        document.analysisChanged.connect(self._apply_analysis)
-        self.selectionChanged.connect(self._on_selection_changed)
+        self._analysis_slot = connect_weak(document.analysisChanged, self, "_apply_analysis")
+        connect_weak(self.selectionChanged, self, "_on_selection_changed")
         self._apply_analysis(document.analysis)
 
     def detach(self) -> None:
         """Stop following the graph (call before dropping the scene for another document)."""
         self._unsubscribe()
         try:
-            self.document.analysisChanged.disconnect(self._apply_analysis)
+            self.document.analysisChanged.disconnect(self._analysis_slot)
         except (RuntimeError, TypeError):
             pass
 

@@ -16,6 +16,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
+from ..weak_slots import connect_weak
+
 from engine.explain.text import num
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,7 +72,7 @@ class StepHighlight(QGraphicsObject):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         scene.addItem(self)
-        scene.changed.connect(self._scene_changed)
+        connect_weak(scene.changed, self, "_scene_changed")
 
     # ---- state ---------------------------------------------------------------------------------
     def set_step(self, node_id: str | None, wire_values: dict[tuple[str, str], Any] | None = None, *,
