@@ -16,11 +16,13 @@ from gui.app import create_application
 from gui.main_window import MainWindow
 app = create_application()
 window = MainWindow()
+window.open_example()
 window.show()
 app.processEvents()
 window.scene.select_all()
 window.scene.copy_selection()
 app.processEvents()
+assert app.clipboard().mimeData().formats(), "nothing was copied"
 window._ask_save = lambda: "discard"
 window.close()
 app.processEvents()
