@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from typing import Any
 
 
@@ -24,11 +25,20 @@ class WorkerProcess:
         # One BLAS thread: the GUI process needs the other core (bench/README.md: two spinning
         # OpenBLAS threads collapse when another process is busy).
         saved = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+        # spawn re-runs the parent's main script in the child; a main that is no file (a script
+        # piped to python, an embedding host) would make the child fail, and it needs none of it.
+        main = sys.modules.get("__main__")
+        main_file = getattr(main, "__file__", None)
+        hide_main = main_file is not None and not os.path.isfile(main_file)
         try:
             for k in saved:
                 os.environ[k] = "1"
+            if hide_main:
+                del main.__file__
             self.process.start()
         finally:
+            if hide_main:
+                main.__file__ = main_file
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)
