@@ -115,7 +115,7 @@ def analyze(graph: Graph) -> Analysis:
     c = _Checker(graph, order)
     result = c.result
     if not order:
-        c.add(None, "The network is empty: add an Input node to start")
+        c.add(None, "The network is empty: add an Input node to start", "warning")
         return result
 
     inputs = [n for n in c.nodes if n.type == "Input"]

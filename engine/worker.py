@@ -15,10 +15,12 @@ Commands (GUI -> worker), each ``{"cmd": name, ...}``:
   weights                         reply with the current weights, history and preprocessing
   trace(index, split)             explain one training step of that sample (engine.explain), reply trace
   check(indices, split)           gradient check on those samples, reply check
+  samples(split)                  every sample's prediction and loss, reply samples
   ack                             the GUI has drawn a snapshot (flow control, below)
   shutdown
 Messages (worker -> GUI), each ``{"kind": name, ...}``: ready, loaded, snapshot, state, diverged,
-finished, weights, trace, check, error, crashed.
+finished, weights, trace, check, samples, unstable (the loss explodes but stays finite), error,
+crashed.
 
 Flow control: a pipe holds only ~64 KB, so a worker that sent snapshots faster than the GUI reads them
 would block in ``send`` and stop training. The GUI acknowledges each snapshot it has taken in; the
@@ -44,6 +46,8 @@ SNAPSHOT_INTERVAL = 1 / 30
 MAPS_EVERY = 3            # neuron maps go with every third snapshot (they cost more)
 TRAIN_SLICE = 0.010       # seconds of training between two looks at the pipe
 MAX_IN_FLIGHT = 2         # snapshots sent but not yet acknowledged by the GUI
+MAX_TABLE_FEATURES = 256  # raw feature columns sent for the data table
+UNSTABLE_FACTOR = 100.0   # an epoch loss this many times the best so far means the run is blowing up
 
 
 class TrainingWorker:
@@ -63,6 +67,8 @@ class TrainingWorker:
         self.in_flight = 0
         self.grid = self.map_grid = None
         self.running = True
+        self.best_loss: float | None = None
+        self.warned_unstable = False
         self._rate_steps = 0
         self._rate_t0 = time.perf_counter()
         self.steps_per_second = 0.0
@@ -108,9 +114,11 @@ class TrainingWorker:
 
         self.playing = False
         self.session = None
+        self.best_loss, self.warned_unstable = None, False
         document = from_dict(doc)
         self.session = open_session(document, restart=restart, base_dir=base_dir)
         self.target_epochs = document.training.epochs or None
+        self._start_watch()
         self._make_grids()
         s = self.session
         self.send("loaded", **self._data_description(), epoch=s.trainer.epoch, history=s.trainer.history,
@@ -151,6 +159,7 @@ class TrainingWorker:
         self._require_session()
         self.playing = False
         self.session.trainer.reset(seed)
+        self._start_watch()
         self.pending_losses.clear()
         self.pending_epochs.clear()
         self.send("reset", epoch=0)
@@ -206,6 +215,20 @@ class TrainingWorker:
         result = check_step(s.network, X[chosen], Y[chosen])
         self.send("check", result=result, indices=chosen, split=split, request=request)
 
+    def cmd_samples(self, split: str = "train", request: int = 0) -> None:
+        """Every sample's prediction (in the dataset's labels) and loss on the live weights."""
+        self._require_session()
+        s = self.session
+        X, Y = (s.X_train, s.Y_train) if split == "train" else (s.X_test, s.Y_test)
+        if len(X):
+            outputs = s.network.predict(X)
+            labels, _ = s.preprocessor.decode(outputs)
+            losses = s.network.per_sample_loss(X, Y)
+        else:
+            labels, losses = np.array([]), np.array([])
+        self.send("samples", split=split, predicted=np.asarray(labels), loss=np.asarray(losses, dtype=np.float32),
+                  epoch=s.trainer.epoch, request=request)
+
     def cmd_ack(self) -> None:
         self.in_flight = max(0, self.in_flight - 1)
 
@@ -238,8 +261,34 @@ class TrainingWorker:
         if info is not None:
             self.pending_losses.append(info.loss)
             if info.epoch_end is not None:
-                self.pending_epochs.append({"epoch": self.session.trainer.epoch, **info.epoch_end})
+                entry = {"epoch": self.session.trainer.epoch, "lr": info.lr, **info.epoch_end}
+                self.pending_epochs.append(entry)
+                self._watch_stability(entry)
         return info
+
+    def _start_watch(self) -> None:
+        """The loss before any training step is the yardstick of the stability warning."""
+        with np.errstate(all="ignore"):
+            loss = self.session.trainer.evaluate().get("loss", math.nan)
+        self.best_loss = loss if math.isfinite(loss) else None
+        self.warned_unstable = False
+
+    def _watch_stability(self, metrics: dict[str, float]) -> None:
+        """Warn once per run when the loss explodes without becoming NaN (a too-large learning rate with
+        a saturating output: the weights grow huge but stay finite, so the NaN guard never fires)."""
+        loss = metrics.get("loss", math.nan)
+        if not math.isfinite(loss):
+            return
+        if self.best_loss is None or loss < self.best_loss:
+            self.best_loss = loss
+            return
+        if not self.warned_unstable and loss > 1.0 and loss > UNSTABLE_FACTOR * self.best_loss:
+            self.warned_unstable = True
+            lr = self.session.trainer.schedule(self.session.trainer.progress)
+            self.send("unstable", message=(
+                f"Training is unstable: the loss rose from {self.best_loss:.3g} to {loss:.3g} at epoch "
+                f"{metrics.get('epoch')}. The weights are growing without bound; try a lower learning rate "
+                f"(now {lr:g})."), epoch=metrics.get("epoch"))
 
     def _guarded(self, step):
         from .errors import DivergenceError
@@ -303,11 +352,15 @@ class TrainingWorker:
         out: dict[str, Any] = {"task": pre.task, "class_names": list(pre.class_names),
                                "input_shape": list(pre.input_shape), "input_names": list(pre.input_names),
                                "train_size": int(s.data.train.n_samples), "test_size": int(s.data.test.n_samples)}
+        out["train_y"] = np.asarray(s.data.train.y)
+        out["test_y"] = np.asarray(s.data.test.y)
         if pre.input_shape in ((2,), (1,)):
             out["train_X"] = s.data.train.X.astype(np.float32)
-            out["train_y"] = np.asarray(s.data.train.y)
             out["test_X"] = s.data.test.X.astype(np.float32)
-            out["test_y"] = np.asarray(s.data.test.y)
+        elif len(pre.input_shape) == 1 and pre.input_shape[0] <= MAX_TABLE_FEATURES:
+            # Tabular data (iris, a CSV, the flattened digits): rows for the step inspector's table.
+            out["train_features"] = s.data.train.X.astype(np.float32)
+            out["test_features"] = s.data.test.X.astype(np.float32)
         if self.grid is not None:
             out["extent"] = self.grid.extent
         return out

@@ -7,7 +7,10 @@ through ``mark_modified`` so the title shows ``*`` for them too.
 """
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
+
+import shiboken6
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -27,11 +30,15 @@ class DocumentModel(QObject):
     pathChanged = Signal(str)
     graphChanged = Signal()            # any model event (coalesced per event-loop turn)
 
-    def __init__(self, doc: Document | None = None, parent: QObject | None = None):
+    def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc = doc if doc is not None else Document()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
+        # Delete the commands while their Python wrappers are certainly alive: if the cycle collector
+        # frees this model, its C++ side would otherwise delete the stack's commands in the middle of
+        # collecting their wrappers, which crashes PySide6 (seen on 6.11 in the test suite).
+        weakref.finalize(self, _clear_stack, self.undo_stack)
         self.untitled_name = "Untitled"  # the title while there is no path (e.g. "xor (example)")
         self._extra_modified = False
         self._analysis: Analysis | None = None
@@ -132,6 +139,13 @@ class DocumentModel(QObject):
             self.doc.preprocessing = None
 
     def close(self) -> None:
-        """Stop listening to the graph (the model may outlive this wrapper in tests)."""
+        """Stop listening to the graph and drop the undo history (the model may outlive this
+        wrapper in tests)."""
         self._notify.stop()
         self._unsubscribe()
+        _clear_stack(self.undo_stack)
+
+
+def _clear_stack(stack: QUndoStack) -> None:
+    if shiboken6.isValid(stack):
+        stack.clear()

@@ -32,7 +32,7 @@ def _drawing(name: str) -> Callable[[Draw], Draw]:
 
 
 class _VectorIconEngine(QIconEngine):
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         super().__init__()
         self._name = name
 

@@ -192,7 +192,7 @@ class Autosaver(QObject):
     failed = Signal(str)  # why an auto-save could not be written (shown once per document)
 
     def __init__(self, title: Callable[[], str], parent: QObject | None = None,
-                 debounce_ms: int = DEBOUNCE_MS, interval_ms: int = INTERVAL_MS):
+                 debounce_ms: int = DEBOUNCE_MS, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
         self._title = title
         self._model: DocumentModel | None = None

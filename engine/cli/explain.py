@@ -11,7 +11,7 @@ from .common import CLIError, Parser, load_document
 
 
 def explain(args: list[str]) -> int:
-    parser = Parser(prog="explain", description="Explain one training step of one sample: forward values, "
+    parser = Parser(prog="neurocanvas explain", description="Explain one training step of one sample: forward values, "
                                                 "the chain rule and the update, as Markdown.")
     parser.add_argument("file", help="the network file (.nnd)")
     parser.add_argument("--sample", type=int, required=True, metavar="I", help="index of the sample in the split")

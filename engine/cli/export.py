@@ -10,7 +10,7 @@ def export(args: list[str]) -> int:
     from ..export import DESCRIPTIONS, FORMATS, ExportError
     from ..export import export as write
 
-    parser = Parser(prog="export", description="Export a network's trained weights for use elsewhere.")
+    parser = Parser(prog="neurocanvas export", description="Export a network's trained weights for use elsewhere.")
     parser.add_argument("file", help="the network file (.nnd)")
     parser.add_argument("--format", "-f", required=True, choices=FORMATS,
                         help="; ".join(f"{k}: {DESCRIPTIONS[k]}" for k in FORMATS))

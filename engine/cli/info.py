@@ -10,7 +10,7 @@ from .common import Parser, load_document
 
 
 def info(args: list[str]) -> int:
-    parser = Parser(prog="info", description="Summarise a network file.")
+    parser = Parser(prog="neurocanvas info", description="Summarise a network file.")
     parser.add_argument("file", help="the network file (.nnd)")
     opts = parser.parse_args(args)
     doc = load_document(opts.file)

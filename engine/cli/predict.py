@@ -13,7 +13,7 @@ from .common import CLIError, Parser, load_document
 
 
 def predict(args: list[str]) -> int:
-    parser = Parser(prog="predict", description="Predict labels for the rows of a CSV file.")
+    parser = Parser(prog="neurocanvas predict", description="Predict labels for the rows of a CSV file.")
     parser.add_argument("file", help="a trained network file (.nnd)")
     parser.add_argument("--csv", required=True, help="raw feature columns, matched by header name when there is one")
     parser.add_argument("-o", "--out", required=True, help="the CSV file to write")

@@ -17,7 +17,7 @@ from .common import CLIError, Parser, ProgressBar, check_writable, format_durati
 
 
 def train(args: list[str]) -> int:
-    parser = Parser(prog="train", description="Train a network file headless.")
+    parser = Parser(prog="neurocanvas train", description="Train a network file headless.")
     parser.add_argument("file", help="the network file (.nnd)")
     parser.add_argument("--epochs", type=int, help="epochs to train (default: the file's setting)")
     parser.add_argument("--out", help="write the trained network here (may be FILE itself)")

@@ -129,7 +129,7 @@ def chain_rules(trace: StepTrace, max_weights: int = MAX_CHAIN_WEIGHTS) -> Chain
     n = trace.parameter_count
     if n > max_weights:
         return ChainRules(False, f"too large: {n:,} weights (the chain rule is written out for networks of up to "
-                                 f"{max_weights:,}); the per-node gradients above still hold every value")
+                                 f"{max_weights:,}); every gradient value is still given (the backward pass, and the report's appendix)")
     return _Builder(trace).build()
 
 

@@ -138,6 +138,9 @@ class StepTrace:
         steps = [WalkStep("forward", rec.name, tuple((src, rec.name, v) for src, v in zip(rec.inputs, rec.input_values)))
                  for rec in self.forward]
         steps.append(WalkStep("loss", self.loss.node, ((self.output_name, self.loss.node, self.loss.prediction),)))
+        out = self.backward_of(self.output_name)
+        if out is not None and out.grad_output is not None:  # backprop starts here: ∂L/∂ŷ on the loss wire
+            steps.append(WalkStep("backward", self.loss.node, ((self.output_name, self.loss.node, out.grad_output),)))
         for rec in self.backward:
             producers = self.node(rec.name).inputs
             wires = tuple((src, rec.name, g) for src, g in zip(producers, rec.grad_inputs) if g is not None)

@@ -31,6 +31,7 @@ def to_markdown(trace: StepTrace, *, check: CheckResult | None = None, title: st
     r.update()
     if check is not None:
         r.check(check)
+    r.appendix()
     return "\n".join(r.out).rstrip() + "\n"
 
 
@@ -53,9 +54,23 @@ class _Report:
         return num(v, self.d)
 
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
-        self.w("| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|")
-        self.w(*("| " + " | ".join(row) + " |" for row in rows))
+        cell = _cell
+        self.w("| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|")
+        self.w(*("| " + " | ".join(cell(c) for c in row) + " |" for row in rows))
         self.w("")
+
+    def appendix(self) -> None:
+        """Every value of the arrays summarised above: the report holds every parameter's gradient."""
+        large = [(k, g) for k, g in self.t.gradients.items() if g.size > self.max]
+        if not large:
+            return
+        self.w("## Appendix: every gradient value", "",
+               "Arrays too large for the tables above, in full (rows are the first index).", "")
+        for key, g in large:
+            self.w(f"### ∂L/∂w for `{key}` ({'×'.join(map(str, g.shape))})", "", "```",
+                   np.array2string(np.asarray(g, dtype=np.float64), threshold=np.inf, max_line_width=100,
+                                   precision=self.d, separator=" "),
+                   "```", "")
 
     def vectors(self, named: list[tuple[str, np.ndarray | None]]) -> None:
         """Several arrays side by side, one row each (or shape and statistics when large)."""
@@ -245,6 +260,11 @@ class _Report:
             self.table(["parameter", "largest relative error", "result"],
                        [[f"`{r.key}`", num(r.max_rel_error, 2), "pass" if r.passed else "**FAIL**"] for r in check.rows])
         self.w(check.summary, "")
+
+
+def _cell(text: str) -> str:
+    """A table cell: a literal '|' would end the cell."""
+    return str(text).replace("|", "\\|")
 
 
 def _describe(rec: NodeForward) -> str:

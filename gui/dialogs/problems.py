@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 class LoadProblemsDialog(QDialog):
     """``Could not open <file>`` and the loader's problems, each on its own (word-wrapped) row."""
 
-    def __init__(self, path: str | Path, problems: list[str], parent: QWidget | None = None):
+    def __init__(self, path: str | Path, problems: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loadProblemsDialog")
         self._problems = list(problems) or ["unknown problem"]

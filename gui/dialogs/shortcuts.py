@@ -73,7 +73,7 @@ def _collect(menu: QMenu, rows: list[tuple[str, str]], nested: bool) -> None:
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, menu_bar: QMenuBar, parent: QWidget | None = None):
+    def __init__(self, menu_bar: QMenuBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard Shortcuts")

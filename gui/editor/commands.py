@@ -28,7 +28,7 @@ class AddNodeCommand(QUndoCommand):
 
     def __init__(self, graph: Graph, type_name: str, pos: tuple[float, float], params: dict[str, Any] | None = None,
                  name: str | None = None, connect_from: tuple[str, str] | None = None,
-                 connect_to: tuple[str, str] | None = None, parent: QUndoCommand | None = None):
+                 connect_to: tuple[str, str] | None = None, parent: QUndoCommand | None = None) -> None:
         super().__init__(f"Add {type_name}", parent)
         self.graph = graph
         self.type_name = type_name
@@ -59,7 +59,7 @@ class RemoveCommand(QUndoCommand):
     """Remove wires and nodes (a node's own wires go with it) as one step."""
 
     def __init__(self, graph: Graph, node_ids: list[str], edges: list[Edge] | None = None,
-                 text: str = "Delete", parent: QUndoCommand | None = None):
+                 text: str = "Delete", parent: QUndoCommand | None = None) -> None:
         super().__init__(text, parent)
         self.graph = graph
         self.node_ids = [nid for nid in dict.fromkeys(node_ids)]
@@ -84,7 +84,7 @@ class RemoveCommand(QUndoCommand):
 
 class ConnectCommand(QUndoCommand):
     def __init__(self, graph: Graph, src: str, src_port: str, dst: str, dst_port: str,
-                 parent: QUndoCommand | None = None):
+                 parent: QUndoCommand | None = None) -> None:
         super().__init__("Connect", parent)
         self.graph = graph
         self.edge = Edge(src, src_port, dst, dst_port)
@@ -101,7 +101,7 @@ class MoveNodesCommand(QUndoCommand):
     """Move nodes; ``moves`` is {node id: (old position, new position)}."""
 
     def __init__(self, graph: Graph, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
-                 text: str | None = None, parent: QUndoCommand | None = None):
+                 text: str | None = None, parent: QUndoCommand | None = None) -> None:
         n = len(moves)
         super().__init__(text or ("Move node" if n == 1 else f"Move {n} nodes"), parent)
         self.graph = graph
@@ -123,7 +123,7 @@ class SetParamsCommand(QUndoCommand):
     ID = 0x4E43  # "NC"
 
     def __init__(self, graph: Graph, node_id: str, changes: dict[str, Any], merge_session: int | None = None,
-                 parent: QUndoCommand | None = None):
+                 parent: QUndoCommand | None = None) -> None:
         node = graph.node(node_id)
         label = ", ".join(changes)
         super().__init__(f"Change {node.name} {label}", parent)
@@ -154,7 +154,7 @@ class SetParamsCommand(QUndoCommand):
 
 
 class RenameCommand(QUndoCommand):
-    def __init__(self, graph: Graph, node_id: str, new_name: str, parent: QUndoCommand | None = None):
+    def __init__(self, graph: Graph, node_id: str, new_name: str, parent: QUndoCommand | None = None) -> None:
         old = graph.node(node_id).name
         super().__init__(f"Rename {old} to {new_name}", parent)
         self.graph = graph
@@ -172,7 +172,7 @@ class PasteCommand(QUndoCommand):
     """Insert a graph fragment (``Graph.to_dict`` form): new ids, new names, positions offset."""
 
     def __init__(self, graph: Graph, fragment: dict[str, Any], offset: tuple[float, float],
-                 text: str = "Paste", parent: QUndoCommand | None = None):
+                 text: str = "Paste", parent: QUndoCommand | None = None) -> None:
         super().__init__(text, parent)
         self.graph = graph
         self.fragment = copy.deepcopy(fragment)

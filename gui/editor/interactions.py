@@ -46,7 +46,7 @@ class Interaction:
 
     consumes_mouse = True
 
-    def __init__(self, scene: "CanvasScene"):
+    def __init__(self, scene: "CanvasScene") -> None:
         self.scene = scene
 
     def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -65,7 +65,7 @@ class Interaction:
 class MoveNodes(Interaction):
     consumes_mouse = False  # Qt moves the items (with grid snapping in NodeItem.itemChange)
 
-    def __init__(self, scene: "CanvasScene", items: list["NodeItem"]):
+    def __init__(self, scene: "CanvasScene", items: list["NodeItem"]) -> None:
         super().__init__(scene)
         self.start = {item.node_id: tuple(item.node.pos) for item in items}
 
@@ -87,7 +87,7 @@ class MoveNodes(Interaction):
 
 
 class NewWire(Interaction):
-    def __init__(self, scene: "CanvasScene", pressed: PortItem):
+    def __init__(self, scene: "CanvasScene", pressed: PortItem) -> None:
         super().__init__(scene)
         graph = scene.graph
         self.picked: Edge | None = None
@@ -266,7 +266,7 @@ class Pan:
     """Drag the canvas: the scroll bars follow the mouse (they are hidden; the view's scene rect is
     large so there is always room)."""
 
-    def __init__(self, view: QGraphicsView, pos: QPointF):
+    def __init__(self, view: QGraphicsView, pos: QPointF) -> None:
         self.view = view
         self.last = QPointF(pos)
 

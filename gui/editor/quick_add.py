@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import (
+    QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QPointF, QRectF, QSize, Qt, Signal,
+)
+from PySide6.QtGui import QColor, QHideEvent, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication, QFrame, QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
     QStyleOptionViewItem, QVBoxLayout, QWidget,
@@ -173,10 +175,11 @@ def match_entries(query: str, entries: list[QuickAddEntry]) -> list[QuickAddEntr
 class _EntryDelegate(QStyledItemDelegate):
     """A row: the category's colour, the entry's label, its detail right-aligned and muted."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         return QSize(200, max(24, option.fontMetrics.height() + 8))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         from .items.style import CATEGORY_COLORS, FALLBACK_CATEGORY, mix
 
         entry = index.data(Qt.ItemDataRole.UserRole)
@@ -212,7 +215,7 @@ class QuickAddPopup(QFrame):
     chosen = Signal(str, dict)
     closed = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("quickAddPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -318,6 +321,6 @@ class QuickAddPopup(QFrame):
                 return True
         return super().eventFilter(watched, event)
 
-    def hideEvent(self, event) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         super().hideEvent(event)
         self.closed.emit()

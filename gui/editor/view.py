@@ -8,8 +8,8 @@ import shiboken6
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush, QCursor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QKeyEvent, QMouseEvent, QPainter,
-    QTransform, QWheelEvent,
+    QBrush, QCursor, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QFocusEvent, QImage, QKeyEvent,
+    QMouseEvent, QPainter, QResizeEvent, QTransform, QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
@@ -35,7 +35,7 @@ HINT = "Drag a layer from the palette, or press Tab to add one"
 class CanvasView(QGraphicsView):
     zoomChanged = Signal(float)
 
-    def __init__(self, scene: CanvasScene, parent: QWidget | None = None):
+    def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("canvasView")
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
@@ -248,7 +248,7 @@ class CanvasView(QGraphicsView):
             return
         super().keyReleaseEvent(event)
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         if self._space:  # the key release may go elsewhere
             self._space = False
             if self._pan is None:
@@ -315,7 +315,7 @@ class CanvasView(QGraphicsView):
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802
         event.accept()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
@@ -387,7 +387,7 @@ class CanvasView(QGraphicsView):
         self.viewport().update()
 
     # ---- housekeeping -------------------------------------------------------------------------------
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._auto_fit:
             self.zoom_fit()

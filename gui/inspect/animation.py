@@ -4,8 +4,10 @@ previous, play/pause, next, last), a speed slider, a timeline coloured by phase 
 and a line saying what the current frame shows."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from engine.explain import WalkStep
@@ -115,7 +117,7 @@ class Timeline(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(200, 16)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         frames = self.animator.frames
         if not frames:
             return
@@ -143,10 +145,10 @@ class Timeline(QWidget):
             self.animator.pause()
             self.animator.go(int(x / max(self.width(), 1) * len(self.animator.frames)))
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._jump(event.position().x())
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.buttons() & Qt.MouseButton.LeftButton:
             self._jump(event.position().x())
 
@@ -218,7 +220,7 @@ class WalkControls(QWidget):
         b.clicked.connect(lambda _checked=False: slot())
         return b
 
-    def set_describe(self, describe) -> None:
+    def set_describe(self, describe: Callable[[WalkStep | None], str]) -> None:
         self.describe = describe
         self._frame_changed(self.animator.index)
 

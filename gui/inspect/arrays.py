@@ -14,7 +14,11 @@ import re
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QColor, QFontMetricsF, QGuiApplication, QImage, QLinearGradient, QPainter, QPen
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import (
+    QAction, QColor, QFontMetricsF, QGuiApplication, QImage, QLinearGradient, QMouseEvent, QPainter, QPaintEvent, QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from engine.explain.text import num
@@ -54,7 +58,7 @@ class _Copyable(QWidget):
     def copy_text(self) -> str:  # pragma: no cover - overridden
         return ""
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (event.Type.PaletteChange, event.Type.ApplicationPaletteChange):
             self._colors = colors(self)
             self.update()
@@ -124,7 +128,7 @@ class VectorTable(_Copyable):
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(self._bare_width, self._height)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         show = self.bars and self.width() >= self._full_width
         if show != self._show_bars:
             self._show_bars = show
@@ -143,7 +147,7 @@ class VectorTable(_Copyable):
         return None
 
     # ---- Qt ------------------------------------------------------------------------------------
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         c = self._colors
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -191,7 +195,7 @@ class VectorTable(_Copyable):
             p.setBrush(c.positive_bar if v > 0 else c.negative_bar)
             p.drawRoundedRect(rect, 2, 2)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         cell = self._cell_at(event.position())
         if cell is None:
             QToolTip.hideText()
@@ -280,7 +284,7 @@ class Heatmap(_Copyable):
         k = r * cols + col
         return (k,) if k < self.values.size else None
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         c = self._colors
         p = QPainter(self)
         rows, cols = self.grid_shape
@@ -310,7 +314,7 @@ class Heatmap(_Copyable):
         p.drawText(QPointF(0, y + fm.height() + 4 + fm.ascent()), self._caption)
         p.end()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         index = self._index_at(event.position())
         if index is None:
             QToolTip.hideText()

@@ -5,7 +5,7 @@ scrolling page of cards that can bring one card into view and mark it as the ani
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -169,7 +169,7 @@ class Card(QFrame):
             self.update()
 
     # ---- Qt ------------------------------------------------------------------------------------
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         c = colors(self)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

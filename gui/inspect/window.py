@@ -8,17 +8,19 @@ check, export as Markdown).
 It works from a ``StepTrace`` (+ an optional ``CheckResult``), however they were made:
 ``set_trace``/``set_check`` directly, or a ``TraceSource`` (gui.inspect.sources) that answers the
 inspector's requests. ``set_canvas(scene)`` lets the animation ring nodes and label wires there.
+
+Its parts: showing a trace (step_content), the walk on the pages and the canvas (canvas_walk), and
+the Markdown export (step_export).
 """
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import shiboken6
-from PySide6.QtCore import QEvent, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,30 +30,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.atomic import atomic_write_text
-from engine.explain import CheckResult, Factor, StepTrace, WalkStep, to_markdown
+from engine.explain import CheckResult, StepTrace
 from engine.explain.symbols import Symbols
-from engine.explain.text import num
-from gui.editor.step_highlight import short_value
 from gui.panels.theme import PALETTE_EVENTS, set_text_color
-from gui.training.run_record import structure_key
 
-from .animation import PHASE_TITLES, StepAnimator, WalkControls
-from .backward import build_backward
+from .animation import StepAnimator, WalkControls
+from .canvas_walk import CanvasWalk
 from .cards import Page
 from .chain import ChainPage
 from .check import CheckPage
-from .forward import LOSS_KEY, build_forward
-from .mathtext import FormulaLabel, math_html
-from .samples import SampleData, SamplePicker, prediction_text
+from .mathtext import FormulaLabel
+from .samples import SampleData, SamplePicker
 from .sources import TraceSource
+from .step_content import EMPTY_HINT, StepContent  # noqa: F401 - re-exported
+from .step_export import StepExport
 from .style import colors
-from .update import OPTIMIZER_TITLES, build_update
 
-EMPTY_HINT = "Pick a sample in the table to look inside its training step."
+if TYPE_CHECKING:
+    from gui.editor.scene import CanvasScene
 
 
-class StepInspector(QWidget):
+class StepInspector(StepContent, CanvasWalk, StepExport, QWidget):
     """The inspector widget (in a dock of the main window, or a window of its own)."""
 
     traceShown = Signal(object)       # the StepTrace now shown
@@ -153,7 +152,7 @@ class StepInspector(QWidget):
         b.clicked.connect(lambda _checked=False: slot())
         return b
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         wide = self.width() >= 900 or self.width() > 1.6 * self.height()
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
@@ -167,7 +166,7 @@ class StepInspector(QWidget):
             self._size_picker()  # until the user drags the handle
 
     # ---- wiring --------------------------------------------------------------------------------
-    def set_canvas(self, scene) -> None:
+    def set_canvas(self, scene: CanvasScene | None) -> None:
         """The canvas whose nodes and wires the animation highlights (None: no canvas)."""
         if scene is self.scene:
             self._show_frame()
@@ -259,251 +258,12 @@ class StepInspector(QWidget):
         self.source_label.setText(message)
         set_text_color(self.source_label, colors(self).error)
 
-    # ---- content -------------------------------------------------------------------------------
-    def set_trace(self, trace: StepTrace, index: int | None = None, split: str | None = None) -> None:
-        """Show ``trace`` on every page and restart the walk at its first frame."""
-        self.trace = trace
-        self.index = index
-        self.split = split or self.split
-        self._stale = False
-        self._structure = self._graph_structure()
-        self._symbols = Symbols(trace)
-        self._rebuild_pages()
-        if index is not None:
-            self.picker.select(index, self.split)
-            self.picker.set_result(self.split, index, prediction_text(trace.loss.prediction, trace.task,
-                                                                        trace.class_names), trace.loss.value)
-            if not self._picker_sized:
-                self._size_picker()
-        self.animator.set_frames(trace.walk())
-        self._update_summary()
-        self._update_source_label()
-        for b in (self.refresh_button, self.check_button, self.export_button):
-            b.setEnabled(True)
-        self.traceShown.emit(trace)
-
-    def set_check(self, result: CheckResult, indices: list[int] | None = None, split: str | None = None) -> None:
-        self.check_result = result
-        split = split or self.picker.split
-        self.check_samples = (list(indices or []), split)
-        self.check_page.show_result(result, _samples_text(list(indices or []), split))
-
-    def _rebuild_pages(self) -> None:
-        trace = self.trace
-        if trace is None:
-            return
-        current = self.tabs.currentIndex()
-        build_forward(self.forward_page, trace)
-        build_backward(self.backward_page, trace)
-        self.chain_page.build(trace)
-        build_update(self.update_page, trace)
-        if self.check_result is not None:
-            self.set_check(self.check_result, *(self.check_samples or ([], None)))
-        elif trace.fusion == "step":
-            self.check_page.show_result(None, pending="not applicable to a step output (the perceptron): the "
-                                                      "perceptron rule is not a gradient")
-        self.tabs.setCurrentIndex(current)
-
-    def _show_empty(self) -> None:
-        for page in (self.forward_page, self.backward_page, self.chain_page, self.update_page):
-            page.clear()
-            page.add_heading("Nothing traced yet", EMPTY_HINT)
-        self.summary.setText(f"<b>One training step</b> — {EMPTY_HINT}")
-        for b in (self.refresh_button, self.check_button, self.export_button):
-            b.setEnabled(False)
-        self.refresh_button.setEnabled(self.source is not None)
-
-    def _update_summary(self) -> None:
-        t = self.trace
-        if t is None:
-            return
-        loss = t.loss
-        x = t.raw_x if t.raw_x is not None else t.x
-        parts = [f"x = {_short(x)}", f"y = {_target(t)}", f"ŷ = {_short(loss.prediction)}", f"L = {num(loss.value)}"]
-        if t.update is not None:
-            parts[-1] += f" → {num(t.update.loss_after)} after the step"
-        title = t.label or (f"{self.split} sample {self.index}" if self.index is not None else "one sample")
-        stale = ' <span style="color:%s">· the network has changed since: Refresh</span>' % colors(self).warning.name() \
-            if self._stale else ""
-        c = colors(self)
-        body = " &nbsp;·&nbsp; ".join(math_html(p, result=c.text, nowrap=True) for p in parts)
-        self.summary.setText(f"<b>{title.capitalize()}</b>&nbsp;&nbsp;&nbsp;{body}{stale}")
-
-    def _update_source_label(self) -> None:
-        text = self.source.describe() if self.source is not None else ""
-        if self.trace is not None:
-            method = OPTIMIZER_TITLES.get(self.trace.update.optimizer, self.trace.update.optimizer) \
-                if self.trace.update else "backpropagation"
-            text = (f"One step of {method} on "
-                    + (text or "the network's weights") + "; nothing is changed.")
-        self.source_label.setText(text)
-        set_text_color(self.source_label, colors(self).muted)
-
-    def _graph_structure(self) -> str | None:
-        if self.scene is None or not shiboken6.isValid(self.scene):
-            return None
-        return structure_key(self.scene.graph)
-
-    def _graph_changed(self) -> None:
-        """A node or wire added or removed, a parameter changed (not a move): the trace is out of date."""
-        if self.trace is not None and not self._stale and self._graph_structure() != self._structure:
-            self._stale = True
-            self._update_summary()
-
-    # ---- the walk --------------------------------------------------------------------------------
-    def _describe_frame(self, frame: WalkStep | None) -> str:
-        if frame is None or self.trace is None:
-            return ""
-        color = colors(self).phase(frame.phase).name()
-        caption = self.frame_caption(frame)
-        return (f'<b style="color:{color}">{PHASE_TITLES.get(frame.phase, frame.phase)}</b> at {frame.node}'
-                + (f":&nbsp;&nbsp;&nbsp;{math_html(caption, result=colors(self).text)}" if caption else ""))
-
-    def frame_caption(self, frame: WalkStep) -> str:
-        """What the frame's node holds: ``a1 = 0.6792``, ``L = 0.0678``, ``∂L/∂a1 = …``, ``w1: 0.5 → 0.54``."""
-        t, sym = self.trace, self._symbols
-        if t is None or sym is None:
-            return ""
-        if frame.phase == "forward":
-            return f"{sym.out[frame.node]} = {short_value(t.node(frame.node).a)}"
-        if frame.phase == "loss":
-            return f"L = {num(t.loss.value)}"
-        if frame.phase == "backward":
-            rec = t.backward_of(frame.node)
-            if rec is None:
-                return ""
-            if rec.grad_output is not None and not rec.grad_output_display_only:
-                return f"∂L/∂{sym.out[frame.node]} = {short_value(rec.grad_output)}"
-            if rec.grad_z is not None:
-                return f"∂L/∂z = {short_value(rec.grad_z)}"
-            return ""
-        if frame.phase == "update" and t.update is not None:
-            p = next((p for p in t.update.params if p.key.rsplit("/", 1)[0] == frame.node), None)
-            if p is not None:
-                name = sym.param(p.key, (0,) * p.before.ndim) if p.before.size == 1 else p.key.rsplit("/", 1)[1]
-                return f"{name}: {short_value(p.before)} → {short_value(p.after)}"
-        return ""
-
-    def _frame_changed(self, index: int) -> None:
-        self._show_frame()
-        frame = self.animator.current
-        if frame is None or not self.follow.isChecked():
-            return
-        page, key = self._page_of(frame)
-        if page is not None:
-            if self.tabs.currentWidget() is not page and self.tabs.currentWidget() is not self.check_page:
-                self.tabs.setCurrentWidget(page)
-            page.show_card(key)
-
-    def _page_of(self, frame: WalkStep) -> tuple[Page | None, str | None]:
-        if frame.phase == "forward":
-            return self.forward_page, frame.node
-        if frame.phase == "loss":
-            return self.forward_page, LOSS_KEY
-        if frame.phase == "backward":
-            return self.backward_page, frame.node
-        if frame.phase == "update":
-            key = next((k for k in self.update_page.cards if k.startswith(frame.node + "/")), None)
-            return self.update_page, key
-        return None, None
-
-    def _node_ids(self) -> dict[str, str]:
-        """{name in the trace: node id on the canvas}."""
-        if self.scene is None or not shiboken6.isValid(self.scene):
-            return {}
-        graph = self.scene.graph
-        ids = {node.name: node.id for node in graph.nodes}
-        names = getattr(self.source, "node_names", None)
-        if names is not None:  # the worker's names of nodes renamed since the run was loaded
-            ids.update({name: node_id for node_id, name in names().items() if node_id in graph})
-        return ids
-
-    def _follow_canvas(self) -> None:
-        """The window's document (and with it the canvas) may have changed since the last frame."""
-        if self.canvas_provider is not None:
-            scene = self.canvas_provider()
-            if scene is not self.scene:
-                self.set_canvas(scene)
-                if self.trace is not None:
-                    self._stale = True
-                    self._update_summary()
-
-    def _show_frame(self) -> None:
-        """Put the current frame on the canvas (or clear it there)."""
-        if self.canvas_provider is not None and self.canvas_provider() is not self.scene:
-            self._follow_canvas()
-            return
-        if self.scene is None or not shiboken6.isValid(self.scene):
-            return
-        frame = self.animator.current
-        if frame is None or not self.isVisible():
-            self.scene.set_step_highlight(None)
-            return
-        ids = self._node_ids()
-        wires = {(ids[src], ids[dst]): value for src, dst, value in frame.wires if src in ids and dst in ids}
-        self.scene.set_step_highlight(ids.get(frame.node), wires, phase=frame.phase, caption=self.frame_caption(frame))
-
-    def highlighted_node(self) -> str | None:
-        """The name of the node ringed on the canvas (None: none)."""
-        if self.scene is None:
-            return None
-        overlay = self.scene.step_highlight()
-        if overlay.node_id is None:
-            return None
-        node = next((n for n in self.scene.graph.nodes if n.id == overlay.node_id), None)
-        return node.name if node is not None else None
-
-    def _factor_hovered(self, factor: Factor | None) -> None:
-        if self.scene is None or not shiboken6.isValid(self.scene):
-            return
-        ids = self._node_ids()
-        if factor is None or factor.node not in ids:
-            self.scene.step_highlight().set_hint(None)
-            return
-        self.scene.step_highlight().set_hint(ids[factor.node], f"{factor.symbol} = {num(factor.value)}")
-
-    # ---- export --------------------------------------------------------------------------------
-    def markdown(self) -> str:
-        if self.trace is None:
-            raise ValueError("Nothing to export: pick a sample first")
-        title = f"One training step of {self.title_hint}" if self.title_hint else None
-        return to_markdown(self.trace, check=self.check_result, title=title)
-
-    def export_markdown(self, path: str | Path | None = None) -> Path | None:
-        """Write the step as Markdown (atomically) to ``path``, or where ``_ask_export_path`` says."""
-        if self.trace is None:
-            return None
-        if path is None:
-            path = self._ask_export_path(self._suggested_export_name())
-            if not path:
-                return None
-        target = Path(path)
-        try:
-            atomic_write_text(target, self.markdown())
-        except OSError as exc:
-            self.show_error(f"Could not write {target}: {exc.strerror or exc}")
-            return None
-        self.source_label.setText(f"Wrote {target}")
-        return target
-
-    def _suggested_export_name(self) -> str:
-        stem = (self.title_hint or "step").replace(" ", "_")
-        name = f"{stem}_{self.split}_{self.index if self.index is not None else 0}.md"
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return str(Path(folder) / name) if folder else name
-
-    def _ask_export_path(self, suggested: str) -> str | None:
-        """The one question the export asks (tests patch this)."""
-        path, _ = QFileDialog.getSaveFileName(self, "Export the step as Markdown", suggested,
-                                              "Markdown (*.md);;All files (*)")
-        return path or None
-
     # ---- Qt ------------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self._show_frame()
 
-    def hideEvent(self, event) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         super().hideEvent(event)
         self.animator.pause()
         if self.scene is not None and shiboken6.isValid(self.scene):
@@ -514,25 +274,3 @@ class StepInspector(QWidget):
         if event.type() in PALETTE_EVENTS and self.trace is not None:
             self._rebuild_pages()
             self._update_summary()
-
-
-def _samples_text(indices: list[int], split: str) -> str:
-    """"train samples 3, 5, 8" (at most eight listed)."""
-    if not indices:
-        return ""
-    listed = ", ".join(map(str, indices[:8])) + ("…" if len(indices) > 8 else "")
-    return f"{split} sample{'s' if len(indices) != 1 else ''} {listed}"
-
-
-def _short(values) -> str:
-    return short_value(np.asarray(values, dtype=np.float64))
-
-
-def _target(t: StepTrace) -> str:
-    if t.class_names and t.raw_y is not None:
-        raw = t.raw_y
-        if isinstance(raw, str):
-            return raw
-        k = int(np.asarray(raw).reshape(-1)[0])
-        return t.class_names[k] if 0 <= k < len(t.class_names) else str(k)
-    return _short(t.y)

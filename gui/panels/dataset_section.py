@@ -61,7 +61,7 @@ def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
 class DatasetSection(QWidget):
     """The data section; ``base_dir()`` is the folder a relative CSV path is read from."""
 
-    def __init__(self, hub: SettingsHub, base_dir: Callable[[], Path | None], parent: QWidget | None = None):
+    def __init__(self, hub: SettingsHub, base_dir: Callable[[], Path | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hub = hub
         self.base_dir = base_dir

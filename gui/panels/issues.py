@@ -3,7 +3,7 @@ fix or skip when the file was opened. Clicking an issue that concerns a node ask
 (``nodeRequested``: the window selects and centres it)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,16 +39,16 @@ class _WrappingDelegate(QStyledItemDelegate):
     """Rows as tall as their word-wrapped text at the column's current width, icons at the top
     (QTreeView alone sizes rows for one line and elides the rest)."""
 
-    def __init__(self, tree: QTreeWidget):
+    def __init__(self, tree: QTreeWidget) -> None:
         super().__init__(tree)
         self.tree = tree
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         option.displayAlignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         option.decorationAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
-    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -67,7 +67,7 @@ class _WrappingDelegate(QStyledItemDelegate):
 class _IssueTree(QTreeWidget):
     """Keeps word-wrapped rows the right height when the panel or a column is resized."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setItemDelegate(_WrappingDelegate(self))
         self.setWordWrap(True)
@@ -90,7 +90,7 @@ class IssuesPanel(QWidget):
     nodeRequested = Signal(str)
     countChanged = Signal(int, int)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("issuesPanel")
         self.document: DocumentModel | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QObject, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -117,7 +117,7 @@ class _PaletteTree(QTreeWidget):
 
     activatedType = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderHidden(True)
         self.setColumnCount(1)
@@ -182,7 +182,7 @@ class _PaletteTree(QTreeWidget):
         return pixmap
 
     # ---- keyboard and activation -----------------------------------------------------------
-    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier):
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         """Arrow keys skip the kind headers (they are labels, not entries)."""
         index = super().moveCursor(action, modifiers)
         if index.isValid() and not index.data(TYPE_ROLE):
@@ -215,7 +215,7 @@ class LayerPalette(QWidget):
 
     addRequested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("layerPalette")
         self._items: dict[str, QTreeWidgetItem] = {}

@@ -83,7 +83,7 @@ class ParamEditor(QObject):
     streakEnded = Signal()
     merges = False
 
-    def __init__(self, spec: ParamSpec, parent: QObject | None = None):
+    def __init__(self, spec: ParamSpec, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
         self.widget = self._make()
@@ -137,7 +137,7 @@ class FloatSpinBox(QDoubleSpinBox):
     """A double spin box that shows 1e-05 as "1e-05", accepts scientific input, and steps tiny
     positive values by factors of ten (1e-05 → 1e-04) and others by a fixed step without drift."""
 
-    def __init__(self, log_steps: bool = False, parent: QWidget | None = None):
+    def __init__(self, log_steps: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.log_steps = log_steps
         self.setDecimals(16)  # Qt rounds values to this many decimals; the text is ours

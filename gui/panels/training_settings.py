@@ -9,7 +9,7 @@ pushes the live ones (learning rate, L1/L2, batch size, epochs) to a running wor
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -53,7 +53,7 @@ def rate_combo(name: str, rates: tuple[float, ...], tip: str) -> ComboBox:
     return combo
 
 
-def count_box(name: str, low: int, high: int, tip: str, edited) -> SpinBox:
+def count_box(name: str, low: int, high: int, tip: str, edited: Callable[[int], object]) -> SpinBox:
     """A whole-number field that reports a value on Enter, focus-out or an arrow step."""
     box = SpinBox()
     box.setObjectName(name)

@@ -9,12 +9,10 @@ keeps the newest ``boundary`` grid; the coalesced redraw colours it. ``sampleCli
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen
+from PySide6.QtCore import QEvent, QObject, QSize, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 import pyqtgraph as pg
@@ -22,19 +20,16 @@ import pyqtgraph as pg
 from engine.data import FEATURE_LABELS
 
 from . import colormaps as cm
-from .common import LivePlot, PlotTheme, pen, placeholder_label, small_font, style_plot_item, style_view
+from .boundary_image import BoundaryImage, SmoothImageItem
+from .boundary_legend import BoundaryLegend, BoundaryLegendContent, LegendItem, class_label  # noqa: F401 - re-exported
+from .boundary_points import HIT_RADIUS, POINT_SIZE, BoundaryPoints  # noqa: F401 - re-exported
+from .common import LivePlot, pen, placeholder_label, small_font, style_plot_item, style_view
 
-POINT_SIZE = 7.0
-HIT_RADIUS = 6.0          # pixels around a point's centre that count as clicking it
 SQUARE_WITHIN = 1.5       # extents whose sides differ less than this are drawn square
 
 
 def input_label(name: str) -> str:
     return FEATURE_LABELS.get(name, name)
-
-
-def class_label(name: str) -> str:
-    return f"class {name}" if name.isdigit() else name
 
 
 def placeholder_text(info: dict[str, Any] | None) -> str:
@@ -56,122 +51,13 @@ def placeholder_text(info: dict[str, Any] | None) -> str:
             f"arrays ({math.prod(shape):,} values).")
 
 
-class SmoothImageItem(pg.ImageItem):
-    """An image drawn with bilinear filtering: a 100 × 100 grid scaled up to a dock looks smooth
-    (as Playground's canvas does) instead of blocky."""
-
-    def paint(self, painter: QPainter, *args) -> None:
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        super().paint(painter, *args)
-
-
-# ---- legend ---------------------------------------------------------------------------
-@dataclass
-class LegendItem:
-    kind: str                       # "dot" | "ring" | "line" | "gradient" | "text"
-    text: str = ""
-    color: QColor = field(default_factory=QColor)
-    outline: QColor | None = None
-    stops: list[QColor] = field(default_factory=list)
-    labels: tuple[str, str, str] = ("", "", "")
-
-
-class BoundaryLegend(QWidget):
-    """One centred line of swatches: class colours, a colour bar, and the train/test markers."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("boundaryLegend")
-        self.items: list[LegendItem] = []
-        self.theme: PlotTheme | None = None
-        self.setFont(small_font(self))
-
-    def set_items(self, items: list[LegendItem], theme: PlotTheme) -> None:
-        self.items, self.theme = items, theme
-        self.updateGeometry()
-        self.update()
-
-    def text(self) -> str:
-        """The legend's words (tests, accessibility)."""
-        words = []
-        for item in self.items:
-            words += [w for w in (item.labels if item.kind == "gradient" else (item.text,)) if w]
-        return " ".join(words)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(200, self.fontMetrics().height() + 10)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(60, self.fontMetrics().height() + 10)
-
-    def _widths(self) -> list[float]:
-        fm = self.fontMetrics()
-        widths = []
-        for item in self.items:
-            if item.kind == "gradient":
-                left, _, right = item.labels
-                widths.append(fm.horizontalAdvance(left) + 96 + fm.horizontalAdvance(right) + 8)
-            elif item.kind == "line":
-                widths.append(22 + fm.horizontalAdvance(item.text))
-            else:
-                widths.append((14 if item.kind != "text" else 0) + fm.horizontalAdvance(item.text))
-        return widths
-
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if not self.items or self.theme is None:
-            return
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fm = self.fontMetrics()
-        gap = 14
-        widths = self._widths()
-        total = sum(widths) + gap * (len(widths) - 1)
-        x = max(4.0, (self.width() - total) / 2)
-        mid = self.height() / 2
-        text_pen = QPen(self.theme.text)
-        for item, width in zip(self.items, widths):
-            if item.kind in ("dot", "ring"):
-                p.setPen(QPen(item.outline or self.theme.background, 1.4))
-                p.setBrush(QBrush(item.color) if item.kind == "dot" else Qt.BrushStyle.NoBrush)
-                p.drawEllipse(QPointF(x + 5, mid), 4.5, 4.5)
-                p.setPen(text_pen)
-                p.drawText(QPointF(x + 14, mid + fm.ascent() / 2 - 1), item.text)
-            elif item.kind == "line":
-                p.setPen(QPen(item.color, 2.5))
-                p.drawLine(QPointF(x, mid), QPointF(x + 16, mid))
-                p.setPen(text_pen)
-                p.drawText(QPointF(x + 22, mid + fm.ascent() / 2 - 1), item.text)
-            elif item.kind == "text":
-                p.setPen(QPen(self.theme.muted))
-                p.drawText(QPointF(x, mid + fm.ascent() / 2 - 1), item.text)
-            else:
-                left, centre, right = item.labels
-                p.setPen(text_pen)
-                p.drawText(QPointF(x, mid + fm.ascent() / 2 - 1), left)
-                bar = QRectF(x + fm.horizontalAdvance(left) + 4, mid - 5, 96, 10)
-                gradient = QLinearGradient(bar.topLeft(), bar.topRight())
-                for i, color in enumerate(item.stops):
-                    gradient.setColorAt(i / max(1, len(item.stops) - 1), color)
-                p.setPen(QPen(self.theme.axis, 0.8))
-                p.setBrush(QBrush(gradient))
-                p.drawRoundedRect(bar, 2, 2)
-                if centre:
-                    p.setPen(QPen(self.theme.axis, 1))
-                    p.drawLine(QPointF(bar.center().x(), bar.bottom()), QPointF(bar.center().x(), bar.bottom() - 3))
-                p.setPen(text_pen)
-                p.drawText(QPointF(bar.right() + 4, mid + fm.ascent() / 2 - 1), right)
-            x += width + gap
-        p.end()
-
-
-# ---- the plot -------------------------------------------------------------------------
-class BoundaryPlot(LivePlot):
+class BoundaryPlot(BoundaryImage, BoundaryPoints, BoundaryLegendContent, LivePlot):
     """Decision boundary with data points; objectName ``boundaryPlot``."""
 
     sampleClicked = Signal(int, str)  # index into loaded["train_X"] / ["test_X"], "train" | "test"
     PREFERRED = QSize(320, 360)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("boundaryPlot")
         self.mode = "empty"          # "empty" | "placeholder" | "plane" | "line"
@@ -342,104 +228,6 @@ class BoundaryPlot(LivePlot):
         self.scatters["test"].setVisible(self.show_test)
         self.redraw()
 
-    # ---- colours ---------------------------------------------------------------------
-    def _heat(self) -> cm.HeatStyle:
-        return cm.HeatStyle.for_theme(self.theme.dark)
-
-    def _palette(self) -> list[QColor]:
-        return cm.class_colors(max(2, len(self.class_names)))
-
-    def image_rgba(self, grid: np.ndarray | None = None) -> np.ndarray | None:
-        """The heat map of ``grid`` (default: the newest) as (rows = x2, cols = x1, RGBA)."""
-        grid = self.grid if grid is None else grid
-        if grid is None or self.mode != "plane":
-            return None
-        grid = np.asarray(grid)
-        style = self._heat()
-        if grid.ndim == 3:
-            return cm.class_probability_rgba(grid, self._palette(), style, self.discretize)
-        if self.task in ("binary", "multiclass"):
-            return cm.binary_rgba(grid, self._palette(), style, self.discretize)
-        centre, half = self._scale
-        return cm.diverging_rgba((grid - centre) / half, style, self.discretize)
-
-    def _point_colors(self, split: str) -> list[QColor]:
-        labels = self._labels.get(split)
-        if labels is None or not len(labels):
-            return []
-        if self.task in ("binary", "multiclass"):
-            palette = self._palette()
-            return [palette[int(k) % len(palette)] for k in labels]
-        centre, half = self._scale
-        rgba = cm.diverging_rgba((labels - centre) / half, self._heat(), tint=False)
-        return [QColor(int(r), int(g), int(b)) for r, g, b, _ in rgba]
-
-    def _outlines(self) -> dict[str, QColor]:
-        if self.theme.dark:
-            return {"train": QColor("#15171a"), "test": QColor("#f2f2f2")}
-        return {"train": QColor("#ffffff"), "test": QColor("#1b1d20")}
-
-    def _style_points(self) -> None:
-        outlines = self._outlines()
-        for split, scatter in self.scatters.items():
-            pts = self._points.get(split)
-            if pts is None or not len(pts) or self.mode not in ("plane", "line"):
-                scatter.setData([], [])
-                continue
-            size = self._point_size()
-            if self.mode == "line":
-                color = self.theme.series("train" if split == "train" else "test")
-                brush = pg.mkBrush(color) if split == "train" else pg.mkBrush(None)
-                outline = pen(self.theme.background if split == "train" else color, 1.0 if split == "train" else 1.6)
-                scatter.setData(pts[:, 0], pts[:, 1], size=size, brush=brush, pen=outline)
-            else:
-                brushes = [pg.mkBrush(c) for c in self._point_colors(split)]
-                outline = pen(outlines[split], 1.0)
-                scatter.setData(pts[:, 0], pts[:, 1], size=size, brush=brushes, pen=outline)
-        self.scatters["test"].setVisible(self.show_test)
-
-    def _has_test(self) -> bool:
-        return len(self._points.get("test", ())) > 0
-
-    def _point_size(self) -> float:
-        """Smaller dots when there are many, so the map still shows between them."""
-        n = sum(len(p) for p in self._points.values())
-        return POINT_SIZE if n <= 600 else (6.0 if n <= 1500 else 5.0)
-
-    def _update_legend(self) -> None:
-        theme = self.theme
-        items: list[LegendItem] = []
-        outlines = self._outlines()
-        if self.mode == "plane":
-            if self.task in ("binary", "multiclass"):
-                palette = self._palette()
-                names = self.class_names or ["0", "1"]
-                if len(names) == 2:
-                    heat = self._heat()
-                    items.append(LegendItem("dot", class_label(names[0]), palette[0], outlines["train"]))
-                    items.append(LegendItem("gradient", stops=[heat.heat_color(palette[0]), cm.qcolor(heat.tint(heat.neutral)),
-                                                               heat.heat_color(palette[1])], labels=("", "0.5", "")))
-                    items.append(LegendItem("dot", class_label(names[1]), palette[1], outlines["train"]))
-                else:
-                    items += [LegendItem("dot", class_label(n), palette[k], outlines["train"]) for k, n in enumerate(names)]
-            else:
-                centre, half = self._scale
-                heat = self._heat()
-                stops = [cm.qcolor(c) for c in cm.diverging_rgba(np.linspace(-1, 1, 9), heat)[:, :3]]
-                items.append(LegendItem("gradient", stops=stops, labels=(
-                    _short(centre - half), _short(centre), _short(centre + half))))
-            marker = QColor(theme.muted)
-            items.append(LegendItem("dot", "train", marker, outlines["train"]))
-            if self._has_test():
-                items.append(LegendItem("dot", "test", marker, outlines["test"]))
-        elif self.mode == "line":
-            items.append(LegendItem("dot", "train", theme.series("train"), theme.background))
-            if self._has_test():
-                items.append(LegendItem("ring", "test", QColor(), theme.series("test")))
-            items.append(LegendItem("line", "prediction", theme.series("prediction")))
-        self.legend.set_items(items, theme)
-        self.legend.setVisible(bool(items))
-
     # ---- drawing ---------------------------------------------------------------------
     def _apply_theme(self) -> None:
         style_view(self.view, self.theme)
@@ -449,24 +237,6 @@ class BoundaryPlot(LivePlot):
         if hasattr(self, "_points"):
             self._style_points()
             self._update_legend()
-
-    def _draw(self) -> None:
-        if self.mode == "plane" and self.grid is not None:
-            rgba = self.image_rgba()
-            r_rows, r_cols = rgba.shape[:2]
-            x0, x1, y0, y1 = self.extent
-            dx = (x1 - x0) / max(1, r_cols - 1)
-            dy = (y1 - y0) / max(1, r_rows - 1)
-            self.image.setImage(rgba.transpose(1, 0, 2), autoLevels=False)
-            self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, dx * r_cols, dy * r_rows))
-            self.image.show()
-        else:
-            self.image.hide()
-        if self.mode == "line" and self.grid is not None and self.extent is not None:
-            values = np.asarray(self.grid, dtype=np.float64).ravel()
-            self.curve.setData(np.linspace(self.extent[0], self.extent[1], len(values)), values)
-        else:
-            self.curve.setData([], [])
 
     # ---- layout: a square plot for a square extent ------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -491,70 +261,3 @@ class BoundaryPlot(LivePlot):
         else:                       # too wide: pad left and right
             extra = w - h / self._aspect
             layout.setContentsMargins(4 + extra / 2, 4, 10 + extra / 2, 4)
-
-    # ---- clicks ----------------------------------------------------------------------
-    def sample_at(self, scene_pos: QPointF) -> tuple[int, str] | None:
-        """The data point drawn under ``scene_pos`` (the nearest within HIT_RADIUS pixels; the test
-        points lie on top), or None."""
-        vb = self.plot.vb
-        if self.mode not in ("plane", "line") or not vb.sceneBoundingRect().contains(scene_pos):
-            return None
-        at = vb.mapSceneToView(scene_pos)
-        px, py = vb.viewPixelSize()
-        if not (px > 0 and py > 0):
-            return None
-        best: tuple[float, int, str] | None = None
-        for split in ("test", "train"):
-            pts = self._points.get(split)
-            if pts is None or not len(pts) or not self.scatters[split].isVisible():
-                continue
-            d2 = ((pts[:, 0] - at.x()) / px) ** 2 + ((pts[:, 1] - at.y()) / py) ** 2
-            i = int(np.argmin(d2))
-            if d2[i] <= HIT_RADIUS ** 2 and (best is None or d2[i] < best[0]):
-                best = (float(d2[i]), i, split)
-        return None if best is None else (best[1], best[2])
-
-    def sample_text(self, index: int, split: str) -> str:
-        """What a data point is, for its tooltip."""
-        x = self._points[split][index]
-        label = self._labels[split][index]
-        names = [self.plot.getAxis(side).labelText for side in ("bottom", "left")]
-        if self.task in ("binary", "multiclass"):
-            k = int(label)
-            what = class_label(self.class_names[k] if k < len(self.class_names) else str(k))
-        else:
-            what = f"target {float(label):.4g}"
-        where = (f"{names[0]} = {x[0]:.3g}, {names[1]} = {x[1]:.3g}" if self.mode == "plane"
-                 else f"{names[0]} = {x[0]:.3g}")
-        return f"{split.capitalize()} sample {index}: {what} at {where}. Click to inspect it."
-
-    @Slot(object)
-    def _pointer_moved(self, pos: QPointF) -> None:
-        """Over a data point: a pointing hand and a tooltip saying what it is."""
-        hit = self.sample_at(pos)
-        if hit == self._pointed:
-            return
-        self._pointed = hit
-        if hit is None:
-            self.view.unsetCursor()
-            self.view.setToolTip("")
-        else:
-            self.view.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.view.setToolTip(self.sample_text(*hit))
-
-    @Slot(object)
-    def _on_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        hit = self.sample_at(event.scenePos())
-        if hit is not None:
-            self.sampleClicked.emit(*hit)
-
-    def point_scene_pos(self, split: str, index: int) -> QPointF:
-        """Where point ``index`` of ``split`` is drawn, in scene coordinates."""
-        x, y = self._points[split][index]
-        return self.plot.vb.mapViewToScene(QPointF(float(x), float(y)))
-
-
-def _short(value: float) -> str:
-    return f"{value:.3g}"

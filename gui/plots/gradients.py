@@ -46,7 +46,7 @@ class GradientPlot(LivePlot):
 
     histogramLayerChanged = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gradientPlot")
         self.layers: list[str] = []

@@ -12,6 +12,9 @@ A structural edit of the graph (a node or wire added or removed, a layer's param
 playing pauses training and offers a restart (``restartOffered``); moving or renaming a node does
 not interrupt anything (renamed nodes are translated in the snapshots).
 
+Its parts: loading, reloading and keeping the run (run_sync), and taking in what the worker says
+(worker_messages).
+
 Signals for views: ``runLoaded(info)`` (the worker's ``loaded`` message, also after Reset with an
 empty history), ``runCleared()`` (nothing to show: another document, or its data did not load), ``snapshotReady(snapshot)``, ``historyReset()``, ``stateChanged(state)`` ("idle",
 "loading", "playing", "paused", "finished", "crashed"), ``progressChanged(epoch, steps, steps/s)``,
@@ -22,20 +25,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.file_writer import to_dict
 from gui.document import DocumentModel
 from gui.workers.supervisor import TrainingSupervisor
 
-from .run_record import RunRecord, dataset_key, reload_settings_key, structure_key, weights_fit
+from .run_record import RunRecord, dataset_key, reload_settings_key, structure_key
+from .run_sync import KEEP_TIMEOUT, RunSync  # noqa: F401 - re-exported
+from .worker_messages import WorkerMessages
 
 RESYNC_MS = 200       # settings that need a reload are applied after this pause in editing
 GRAPH_RELOAD_MS = 400  # an edited network is shown (initial weights) after this pause
-KEEP_TIMEOUT = 3.0    # seconds to wait for the weights before a save
 
 
-class TrainingController(QObject):
+class TrainingController(RunSync, WorkerMessages, QObject):
     runLoaded = Signal(dict)
     snapshotReady = Signal(dict)
     historyReset = Signal()
@@ -230,235 +234,6 @@ class TrainingController(QObject):
             return False
         structure, dataset, _ = self._current_keys()
         return structure != self._keys[0] or dataset != self._keys[1]
-
-    # ---- loading -------------------------------------------------------------------------
-    def _load(self, restart: bool) -> None:
-        if self.model is None:
-            return
-        restart = restart or not weights_fit(self.model.graph, self.model.doc.weights)
-        if self.supervisor.ensure_started() or not self._view_sent:
-            self._send_view()
-        data, base = self.worker_document()
-        self._pending.clear()
-        self._loading = True
-        self._loads_in_flight += 1
-        self._keys = self._current_keys()
-        self._load_names = {node.id: node.name for node in self.model.graph}
-        # A new run over weights the document holds is a change to keep; otherwise the worker
-        # starts from what the document has (its weights, or none).
-        self._kept, self._kept_steps = not (restart and bool(self.model.doc.weights)), None
-        self.supervisor.send("load", doc=data, base_dir=base, restart=restart)
-        self._set_state("loading")
-
-    def _resync(self, play: bool | None = None) -> None:
-        """Reload after a change that cannot apply live; a new run when the data or the network's
-        structure changed, else the run goes on from its weights (kept in the document first)."""
-        self._resync_timer.stop()
-        if self.model is None or self._keys is None or not self.supervisor.alive:
-            return
-        if self._keys == self._current_keys():
-            return
-        playing = self.is_playing if play is None else play
-        structure, dataset, _ = self._current_keys()
-        if dataset != self._keys[1]:
-            restart = True
-        elif structure != self._keys[0]:
-            restart = not self.keep_run(quiet=True)
-        else:
-            self.keep_run(quiet=True)
-            restart = False
-        if not self.model.analysis.trainable:
-            self._keys = None
-            self._set_state("idle")
-            return
-        self._load(restart=restart)
-        if playing:
-            self._command("play")
-
-    def settings_changed(self) -> None:
-        """The document's training settings or dataset changed (an edit, undo or redo)."""
-        if self.model is None or self._keys is None:
-            return
-        training = self.model.doc.training
-        self._command("set", learning_rate=float(training.learning_rate), l1=float(training.l1),
-                      l2=float(training.l2), batch_size=int(training.batch_size), epochs=int(training.epochs) or None)
-        if self._keys[1:] != self._current_keys()[1:]:
-            self._resync_timer.start()
-
-    # ---- the graph changed ----------------------------------------------------------------
-    @Slot()
-    def _graph_changed(self) -> None:
-        if self.model is None:
-            return
-        structure = structure_key(self.model.graph)
-        if self._keys is not None and structure == self._keys[0]:
-            self._hide_offer()  # e.g. the edit was undone
-            return
-        if self._resync_timer.isActive() and self._keys is not None and dataset_key(self.model.doc) != self._keys[1]:
-            return  # new input features: the Input's shape changed with the data, and a new run follows
-        if self.is_playing and self._keys is not None:
-            self.pause()
-            self.offer_restart("The network changed while training, so training is paused.")
-            return
-        if self._kept:
-            self._graph_timer.start()  # nothing would be lost: show the edited network soon
-
-    def _reload_edited(self) -> None:
-        if self.model is None or self.is_playing or not self._kept:
-            return
-        if self._keys is not None and structure_key(self.model.graph) == self._keys[0]:
-            return
-        if self.model.analysis.trainable:
-            self._load(restart=False)
-
-    def offer_restart(self, reason: str) -> None:
-        """Say why training paused and offer a new run (the window shows a message bar)."""
-        self._offer_open = True
-        self.restartOffered.emit(f"{reason} Restart it with new weights to train the edited network.")
-
-    def _hide_offer(self) -> None:
-        if self._offer_open:
-            self._offer_open = False
-            self.message.emit("clear", "")
-
-    # ---- keeping the run -----------------------------------------------------------------
-    def keep_run(self, timeout: float = KEEP_TIMEOUT, quiet: bool = False) -> bool:
-        """Store the worker's weights, history and preprocessing in the document now (blocking up
-        to ``timeout`` seconds). True when the document holds the current run afterwards."""
-        if self.model is None or self._keys is None or not self.supervisor.alive:
-            return self._kept
-        if self._kept:
-            return True
-        self._quiet_store = quiet
-        try:
-            reply = self.supervisor.request("weights", "weights", timeout=timeout)
-        finally:
-            self._quiet_store = False
-        if reply is None and not quiet and self.supervisor.alive:
-            self.message.emit("warning", "The training process did not send the trained weights in time, so "
-                                         "the document still holds the last kept run.")
-        return reply is not None and self._kept
-
-    def _store(self, message: dict[str, Any]) -> bool:
-        model = self.model
-        if model is None:
-            return False
-        weights = self.record.rename_keys(message.get("weights") or {}, self.record.renames(model.graph),
-                                          prefixed=True)
-        if not weights_fit(model.graph, weights):
-            return False
-        doc = model.doc
-        doc.weights = weights
-        doc.history = {k: [float(v) for v in values] for k, values in (message.get("history") or {}).items()}
-        doc.preprocessing = message.get("preprocessing")
-        model.mark_modified()
-        self._kept, self._kept_steps = True, self.record.steps
-        self.runKept.emit(int(message.get("epoch", 0)))
-        return True
-
-    # ---- what the worker says ------------------------------------------------------------
-    @Slot(dict)
-    def _on_loaded(self, info: dict) -> None:
-        if self._answered():
-            return  # an earlier load, replaced by one sent since
-        self.record.start(info, self._load_names)
-        self.historyReset.emit()
-        self.runLoaded.emit(info)
-        pending, self._pending = self._pending, []
-        for cmd, payload in pending:
-            self.supervisor.send(cmd, **payload)
-
-    @Slot(dict)
-    def _on_snapshot(self, snapshot: dict) -> None:
-        if self._loading:
-            return  # from the session being replaced
-        self.record.add(snapshot)
-        if self._kept_steps is None:
-            self._kept_steps = self.record.steps  # where the loaded session starts
-        elif self.record.steps != self._kept_steps:
-            self._kept = False
-        if self.model is not None:
-            snapshot = self.record.translate(snapshot, self.model.graph)
-        self.snapshotReady.emit(snapshot)
-        self.progressChanged.emit(self.record.epoch, self.record.steps, self.record.steps_per_second)
-
-    @Slot(str)
-    def _on_state(self, state: str) -> None:
-        if self._loading or self._keys is None:
-            return
-        if state != "playing":
-            self._resume = False
-        self._set_state(state)
-
-    @Slot(str, object)
-    def _on_diverged(self, text: str, node: object) -> None:
-        self._resume = False
-        self.message.emit("error", text)
-        self.supervisor.send("weights")  # the last finite weights are kept in the document
-
-    @Slot(int)
-    def _on_finished(self, epoch: int) -> None:
-        self._resume = False
-        self.supervisor.send("weights")
-        self.message.emit("info", f"Training finished after {epoch:,} epochs; the run is kept in the document.")
-
-    @Slot(dict)
-    def _on_weights(self, message: dict) -> None:
-        if self._loading:
-            return
-        if not self._store(message) and self.model is not None and not self._quiet_store:
-            self.message.emit("warning", "The trained weights no longer fit the edited network, so they were "
-                                         "not kept. Restart training to train the edited network.")
-
-    @Slot(str, str)
-    def _on_error(self, text: str, command: str) -> None:
-        if command == "load":
-            if self._answered():
-                return
-            self._pending.clear()
-            self._keys = None
-            self._resume = False
-            self.message.emit("error", f"Cannot train: {text}")
-            self.record = RunRecord()
-            self.runCleared.emit()
-            self.progressChanged.emit(0, 0, 0.0)
-            self._set_state("idle")
-            return
-        self.message.emit("error", text)
-
-    @Slot(str)
-    def _on_crashed(self, text: str) -> None:
-        self._loading = False
-        self._loads_in_flight = 0
-        self._pending.clear()
-        self._keys = None
-        self._resume = False
-        self._view_sent = False
-        self.message.emit("error", text)
-        self._set_state("crashed")
-
-    @Slot()
-    def _on_reset(self) -> None:
-        self.record.clear_history()
-        self._kept = not (self.model is not None and self.model.doc.weights)
-        self._kept_steps = None
-        self.historyReset.emit()
-        if self.record.info is not None:
-            self.runLoaded.emit(self.record.info)
-        self.progressChanged.emit(0, 0, 0.0)
-
-    def _answered(self) -> bool:
-        """A load was answered; True while later loads are still on their way (ignore this one)."""
-        self._loads_in_flight = max(0, self._loads_in_flight - 1)
-        if self._loads_in_flight:
-            return True
-        self._loading = False
-        return False
-
-    def _set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
-            self.stateChanged.emit(state)
 
     # ---- end -----------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -14,6 +14,7 @@ A worker that dies (killed, out of memory, a crash inside NumPy) is noticed by t
 from __future__ import annotations
 
 import time
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -54,7 +55,7 @@ class TrainingSupervisor(QObject):
 
     # ---- life cycle ---------------------------------------------------------------------
     @property
-    def process(self):
+    def process(self) -> BaseProcess | None:
         """The ``multiprocessing.Process`` (None before the first start)."""
         return self.worker.process if self.worker is not None else None
 

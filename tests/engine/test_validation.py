@@ -292,7 +292,8 @@ def test_without_a_loss_the_output_is_the_sink_fed_by_the_input() -> None:
 
 def test_empty_graph_and_input_only() -> None:
     a = analyze(Graph())
-    assert errors(a) == ["The network is empty: add an Input node to start"] and not a.runnable
+    assert errors(a) == [] and not a.runnable and not a.trainable
+    assert a.messages("warning") == ["The network is empty: add an Input node to start"]
     g = Graph()
     x = g.add_node("Input", shape=[3])
     a = analyze(g)

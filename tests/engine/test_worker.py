@@ -194,3 +194,27 @@ def test_trace_and_gradient_check_on_the_live_weights():
     assert check["indices"] == [0, 1, 2] and check["result"].passed
     after = w.session.network.get_weights()
     assert all(np.array_equal(weights_before[k], after[k]) for k in after)  # nothing changed
+
+
+def test_samples_reply_and_targets_for_tabular_data():
+    w = loaded("iris.nnd")
+    info = w.conn.last("loaded")
+    assert info["train_features"].shape[1] == 4 and "train_X" not in info
+    assert len(info["train_y"]) == info["train_size"]
+    w.handle({"cmd": "samples", "split": "test"})
+    reply = w.conn.last("samples")
+    assert len(reply["predicted"]) == info["test_size"] == len(reply["loss"])
+    assert set(reply["predicted"]) <= {"setosa", "versicolor", "virginica"}
+
+
+def test_an_exploding_but_finite_loss_is_reported_once():
+    w = loaded("xor.nnd", learning_rate=1e6, epochs=40)
+    w.handle({"cmd": "play"})
+    for _ in range(1000):
+        if not w.playing:
+            break
+        w.train_slice()
+    unstable = [m for m in w.conn.sent if m["kind"] == "unstable"]
+    assert len(unstable) == 1 and "lower learning rate" in unstable[0]["message"]
+    epochs = [e for m in w.conn.sent if m["kind"] == "snapshot" for e in m["epochs"]]
+    assert all("lr" in e for e in epochs)

@@ -186,7 +186,7 @@ def test_walk_visits_every_node_of_a_branching_graph(step_inspector, qtbot) -> N
     seen = walk_with_next_button(qtbot, inspector, scene)
     names = {n.name for n in scene.graph.nodes}
     assert {node for phase, node, _ in seen if phase == "forward"} == names - {"loss"}
-    assert {node for phase, node, _ in seen if phase == "backward"} == names - {"loss", "x"}
+    assert {node for phase, node, _ in seen if phase == "backward"} == names - {"x"}
     assert all(node is not None for _, node, _ in seen)  # every frame rings a node on the canvas
     # Concat's backward frame sends a gradient back along both of its wires (add → concat, h → concat)
     concat = next(wires for phase, node, wires in seen if phase == "backward" and node == "concat")
@@ -203,7 +203,7 @@ def test_next_walks_every_node_forward_then_backward_on_the_textbook(step_inspec
     backward = [node for phase, node, _ in seen if phase == "backward"]
     assert forward == ["x", "w1", "sigmoid", "w2"] == [rec.name for rec in trace.forward]
     assert [node for phase, node, _ in seen if phase == "loss"] == ["loss"]
-    assert backward == ["w2", "sigmoid", "w1"] == [rec.name for rec in trace.backward]
+    assert backward == ["loss", "w2", "sigmoid", "w1"] == ["loss"] + [rec.name for rec in trace.backward]
     assert [node for phase, node, _ in seen if phase == "update"] == ["w1", "w2"]
     ids = {n.name: n.id for n in scene.graph.nodes}
     # values on the wires: forward a1 = 0.6792 into w2, backward ∂L/∂a1 = -0.2604 back along the same wire
@@ -211,6 +211,7 @@ def test_next_walks_every_node_forward_then_backward_on_the_textbook(step_inspec
     assert labels["forward:sigmoid"] == {(ids["w1"], ids["sigmoid"]): "0.75"}
     assert labels["forward:w2"] == {(ids["sigmoid"], ids["w2"]): "0.6792"}
     assert labels["loss:loss"] == {(ids["w2"], ids["loss"]): "0.3396"}
+    assert labels["backward:loss"] == {(ids["w2"], ids["loss"]): "-0.5208"}  # ∂L/∂ŷ = 2(ŷ − y)
     assert labels["backward:w2"] == {(ids["sigmoid"], ids["w2"]): "-0.2604"}
     assert scene.step_highlight().caption.startswith("w2: 0.5 → 0.6769")
     # the pages follow: the last backward frame shows w1's card on the Backward page

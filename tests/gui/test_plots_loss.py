@@ -149,11 +149,11 @@ def test_csv_export(plot, tmp_path, spiral_run):
     plot.export_csv(str(path))
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["epoch", "loss", "test_loss", "accuracy", "test_accuracy"]
+    assert rows[0] == ["epoch", "loss", "test_loss", "accuracy", "test_accuracy", "learning_rate"]
     assert len(rows) == 13 and rows[1][0] == "1" and rows[12][0] == "12"
     first = epoch_rows(snapshots)[0]
     assert [float(v) for v in rows[1][1:]] == pytest.approx(
-        [first["loss"], first["val_loss"], first["accuracy"], first["val_accuracy"]])
+        [first["loss"], first["val_loss"], first["accuracy"], first["val_accuracy"], first["lr"]])
 
 
 def test_png_export_and_the_export_menu(plot, qtbot, tmp_path, spiral_run, monkeypatch):
@@ -215,7 +215,8 @@ def test_regression_has_no_accuracy_axis(plot):
     assert "R²" in plot.readout_text() and "acc" not in plot.readout_text()
     assert drawn(plot.curves["accuracy"]) == 0
     header, rows = plot.csv_rows()
-    assert header == ["epoch", "loss", "test_loss", "mae", "test_mae", "r2", "test_r2"] and len(rows) == 3
+    assert header == ["epoch", "loss", "test_loss", "mae", "test_mae", "r2", "test_r2", "learning_rate"]
+    assert len(rows) == 3
     assert all(math.isfinite(float(v)) for v in rows[-1])
 
 

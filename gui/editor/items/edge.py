@@ -21,7 +21,7 @@ WIRE_WIDTH = 2.0
 
 
 class EdgeItem(HoverHighlight, QGraphicsItem):
-    def __init__(self, edge: Edge, src_item: QGraphicsItem, dst_item: QGraphicsItem, style: CanvasStyle):
+    def __init__(self, edge: Edge, src_item: QGraphicsItem, dst_item: QGraphicsItem, style: CanvasStyle) -> None:
         super().__init__()
         self.edge = edge
         self.src_item = src_item
@@ -105,7 +105,7 @@ class TempWireItem(QGraphicsItem):
 
     NEUTRAL, VALID, INVALID = "neutral", "valid", "invalid"
 
-    def __init__(self, style: CanvasStyle, fixed: QPointF, fixed_is_output: bool):
+    def __init__(self, style: CanvasStyle, fixed: QPointF, fixed_is_output: bool) -> None:
         super().__init__()
         self.style = style
         self.fixed = QPointF(fixed)

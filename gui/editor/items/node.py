@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QStaticText
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget
 
 from engine.graph import Node
 from engine.layers.base import fmt_shape
@@ -78,7 +78,7 @@ def _static(text: str) -> QStaticText:
 class BadgeItem(QGraphicsItem):
     """The error (red) or warning (amber) mark in the header; its tooltip lists the issues."""
 
-    def __init__(self, node_item: "NodeItem"):
+    def __init__(self, node_item: "NodeItem") -> None:
         super().__init__(node_item)
         self.node_item = node_item
         self.severity: str | None = None
@@ -110,7 +110,7 @@ class BadgeItem(QGraphicsItem):
 
 
 class NodeItem(HoverHighlight, QGraphicsItem):
-    def __init__(self, node: Node, style: CanvasStyle):
+    def __init__(self, node: Node, style: CanvasStyle) -> None:
         super().__init__()
         self.node = node
         self.node_id = node.id
@@ -363,7 +363,7 @@ class NodeItem(HoverHighlight, QGraphicsItem):
             self.setZValue(1 if value else 0)
         return super().itemChange(change, value)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         scene = self.scene()
         if scene is not None and hasattr(scene, "nodeActivated"):
             scene.nodeActivated.emit(self.node_id)

@@ -19,7 +19,7 @@ NORMAL, VALID, INVALID, INACTIVE, TARGET = "normal", "valid", "invalid", "inacti
 
 
 class PortItem(HoverHighlight, QGraphicsItem):
-    def __init__(self, node_item: QGraphicsItem, name: str, is_input: bool):
+    def __init__(self, node_item: QGraphicsItem, name: str, is_input: bool) -> None:
         super().__init__(node_item)
         self.node_item = node_item
         self.name = name

@@ -165,7 +165,9 @@ def test_walk_visits_every_node_forward_then_backward(nets) -> None:
     phases = [s.phase for s in walk]
     assert phases == sorted(phases, key=["forward", "loss", "backward", "update"].index)
     assert [s.node for s in walk if s.phase == "forward"] == [r.name for r in trace.forward]
-    assert {s.node for s in walk if s.phase == "backward"} == {"h", "left", "right", "add", "concat", "out"}
+    assert {s.node for s in walk if s.phase == "backward"} == {"loss", "h", "left", "right", "add", "concat", "out"}
+    start = next(s for s in walk if s.phase == "backward")
+    assert start.node == "loss" and start.wires[0][:2] == ("out", "loss")  # ∂L/∂ŷ on the loss wire first
     concat = next(s for s in walk if s.phase == "forward" and s.node == "concat")
     assert [(src, dst) for src, dst, _ in concat.wires] == [("add", "concat"), ("h", "concat")]
     back = next(s for s in walk if s.phase == "backward" and s.node == "concat")
