@@ -125,6 +125,16 @@ class MainWindow(WindowMenus, DocumentLifecycle, WindowStatus, WindowPrompts, QM
         self.inspector_dock.show()
         self.inspector_dock.raise_()
 
+    def _node_clicked(self, node_id: str) -> None:
+        """A click on the canvas chose one node: bring the Inspector's tab to the front, so its editors
+        are in view (by default the tab sits behind Training). Only for the person's click on one node,
+        even while training (the toolbar keeps Play/Pause in reach): not for a drag, a rubber band,
+        Ctrl/Shift-clicks, undo/redo, an issue revealed or a node added, and never for an Inspector the
+        person closed (the View menu or a double-click brings that back)."""
+        dock = self.inspector_dock
+        if dock.toggleViewAction().isChecked() and not dock.isFloating():
+            dock.raise_()
+
     def _selection_changed(self, ids: list) -> None:
         self.inspector.show_node(list(ids))  # one node: its editors; several: a summary of them
         self._update_actions()

@@ -65,9 +65,11 @@ class Interaction:
 class MoveNodes(Interaction):
     consumes_mouse = False  # Qt moves the items (with grid snapping in NodeItem.itemChange)
 
-    def __init__(self, scene: "CanvasScene", items: list["NodeItem"]) -> None:
+    def __init__(self, scene: "CanvasScene", items: list["NodeItem"], pressed: "NodeItem | None" = None) -> None:
         super().__init__(scene)
         self.start = {item.node_id: tuple(item.node.pos) for item in items}
+        self.pressed = pressed.node_id if pressed is not None else None  # the node under the mouse
+        self.moved = False
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
         moves = {}
@@ -79,6 +81,7 @@ class MoveNodes(Interaction):
             if new != old:
                 moves[nid] = (old, new)
         self.end()
+        self.moved = bool(moves)
         if moves:
             self.scene.document.push(MoveNodesCommand(self.scene.graph, moves))
 

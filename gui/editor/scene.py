@@ -56,6 +56,7 @@ class CanvasScene(SceneEdits, SceneDisplay, SceneGestures, QGraphicsScene):
     nodeSelectionChanged = Signal(list)   # ids of the selected nodes
     statusMessage = Signal(str)           # e.g. why a wire was refused
     nodeActivated = Signal(str)           # a node was double-clicked
+    nodeClicked = Signal(str)             # the person clicked a node, and it is now the only one selected
     emptyChanged = Signal(bool)           # the graph became empty / non-empty (the view's hint)
 
     def __init__(self, document: DocumentModel, parent: QObject | None = None) -> None:
@@ -70,6 +71,7 @@ class CanvasScene(SceneEdits, SceneDisplay, SceneGestures, QGraphicsScene):
         self._selection: list[str] = []
         self._paste_key: str | None = None
         self._paste_count = 0
+        self._plain_press = False
         self.quick_add_handler: Callable[[QuickAddRequest], bool] | None = None
         self._caching = True
         self.overlays = CanvasOverlays(self)

@@ -3,9 +3,11 @@ auto-layout, each one undo command on the document's stack."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, Iterable
 
-from PySide6.QtCore import QPointF
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF
 
 from engine import registry
 from engine.graph import Edge
@@ -13,10 +15,33 @@ from engine.layout import COLUMN_GAP, ROW_GAP, auto_layout
 
 from .clipboard import copy_fragment, paste_fragment
 from .commands import AddNodeCommand, MoveNodesCommand, PasteCommand, RemoveCommand, fragment_of
-from .items.geometry import NODE_WIDTH, PASTE_OFFSET, node_rect, port_pos, snap
+from .items.geometry import GRID, NODE_WIDTH, PASTE_OFFSET, node_rect, port_pos, snap
 from .quick_add import QuickAddRequest
 
 Point = QPointF | tuple[float, float]
+
+FREE_MARGIN = 20.0     # a placed node keeps this far from the others (room for their wires)
+FREE_SEARCH = 1000.0   # how far from the requested point a free spot is looked for
+
+
+@lru_cache(maxsize=1)
+def _offsets() -> np.ndarray:
+    """Grid offsets (k, 2) within FREE_SEARCH, nearest first (on a tie: down before up, right before
+    left)."""
+    n = int(FREE_SEARCH // GRID)
+    i, j = np.meshgrid(np.arange(-n, n + 1), np.arange(-n, n + 1), indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    d2 = i * i + j * j
+    keep = d2 <= n * n
+    i, j, d2 = i[keep], j[keep], d2[keep]
+    order = np.lexsort((i < 0, j < 0, d2))
+    return np.column_stack([i[order], j[order]]).astype(np.float64) * GRID
+
+
+def _rows(type_name: str, params: dict[str, Any] | None) -> int:
+    """The port rows of a new node of this type (its card's height follows them)."""
+    spec = registry.get(type_name)
+    return max(len(spec.input_ports(spec.make_params(params or {}))), len(spec.outputs), 1)
 
 
 def _xy(pos: Point) -> tuple[float, float]:
@@ -76,15 +101,36 @@ class SceneEdits:
         return command.node_id
 
     def add_node_at(self, type_name: str, point: Point, params: dict[str, Any] | None = None) -> str:
-        """Add a node centred on ``point`` (a drop or the view's centre), shifted off any node
-        already sitting exactly there."""
+        """Add a node centred on ``point`` (a drop or the view's centre), or as near to it as it fits
+        without covering another node (free_spot)."""
         x, y = _xy(point)
-        rect = node_rect(1)
-        x, y = snap(x - rect.width() / 2), snap(y - rect.height() / 2)
-        taken = {(n.pos[0], n.pos[1]) for n in self.graph.nodes}
-        while (x, y) in taken:
-            x, y = x + PASTE_OFFSET, y + PASTE_OFFSET
+        rect = node_rect(_rows(type_name, params))
+        x, y = self.free_spot(snap(x - rect.width() / 2), snap(y - rect.height() / 2), rect.width(), rect.height())
         return self.add_node(type_name, (x, y), params)
+
+    def free_spot(self, x: float, y: float, width: float, height: float) -> tuple[float, float]:
+        """The grid position nearest to (``x``, ``y``) where a ``width`` × ``height`` card keeps at least
+        FREE_MARGIN from every node's rectangle (neuron maps included): the grid steps around it are
+        tried outwards, nearest first. With no free spot within FREE_SEARCH, (``x``, ``y``) itself."""
+        m = FREE_MARGIN
+        rects = np.array([(r.left() - m, r.top() - m, r.right() + m, r.bottom() + m)
+                          for r in (item.sceneBoundingRect() for item in self._nodes.values())]).reshape(-1, 4)
+        near = ((rects[:, 2] > x - FREE_SEARCH) & (rects[:, 0] < x + width + FREE_SEARCH)
+                & (rects[:, 3] > y - FREE_SEARCH) & (rects[:, 1] < y + height + FREE_SEARCH))
+        rects = rects[near]
+        if not len(rects):
+            return x, y
+        offsets = _offsets()
+        for start in range(0, len(offsets), 4096):  # the nearest spots first: usually one chunk
+            chunk = offsets[start:start + 4096]
+            left, top = x + chunk[:, :1], y + chunk[:, 1:]
+            hit = ((left < rects[:, 2]) & (left + width > rects[:, 0])
+                   & (top < rects[:, 3]) & (top + height > rects[:, 1])).any(axis=1)
+            free = np.flatnonzero(~hit)
+            if len(free):
+                dx, dy = chunk[free[0]]
+                return x + float(dx), y + float(dy)
+        return x, y
 
     def complete_quick_add(self, request: QuickAddRequest, type_name: str, params: dict[str, Any]) -> str:
         """Add the node picked in the quick-add popup, wired as the request says, placed so the
@@ -93,7 +139,7 @@ class SceneEdits:
         if request.connect_from is not None or request.connect_to is not None:
             spec = registry.get(type_name)
             ins = spec.input_ports(spec.make_params(params))
-            rows = max(len(ins), len(spec.outputs), 1)
+            rows = _rows(type_name, params)
             if request.connect_from is not None:
                 anchor = port_pos(True, 0, len(ins), rows)
             else:

@@ -48,7 +48,10 @@ class SceneGestures:
             moving = [self._nodes[nid] for nid in self.selected_node_ids()]
             if grabber not in moving:
                 moving.append(grabber)
-            self._interaction = MoveNodes(self, moving)
+            self._interaction = MoveNodes(self, moving, grabber)
+            self._plain_press = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                                         | Qt.KeyboardModifier.ShiftModifier
+                                                         | Qt.KeyboardModifier.MetaModifier)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         interaction = self._interaction
@@ -69,6 +72,9 @@ class SceneGestures:
         super().mouseReleaseEvent(event)
         if interaction is not None and event.button() == Qt.MouseButton.LeftButton:
             interaction.mouse_release(event)
+            if (isinstance(interaction, MoveNodes) and not interaction.moved and self._plain_press
+                    and self.selected_node_ids() == [interaction.pressed]):
+                self.nodeClicked.emit(interaction.pressed)  # a click (not a drag) chose this one node
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if self.port_at(event.scenePos()) is not None:

@@ -147,7 +147,7 @@ class StepInspectorUI(QObject):
             return None
         key = (id(model), model.undo_stack.index(), id(model.doc.weights))
         if self.local_source is None or key != self._local_key:
-            base = self.controller.base_dir() if self.controller is not None else None
+            base = self.controller.base_dir(model) if self.controller is not None else None
             try:
                 self.local_source = SessionSource.from_document(model.doc, base_dir=str(base) if base else None,
                                                                 parent=self)

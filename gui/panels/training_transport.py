@@ -79,7 +79,8 @@ class TransportBar(QWidget):
         self.epoch_label.setFont(scaled_font(self, 1.35, bold=True))
         self.epoch_label.setToolTip("Epochs trained (one epoch: every training sample once)")
         self.steps_label = text_label(self, "stepsLabel", "")
-        self.steps_label.setToolTip("Training steps (batches) per second")
+        self.steps_label.setToolTip("Training steps (batches) per second while training; when paused, the steps "
+                                    "trained since the run was loaded")
         self.steps_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.status = text_label(self, "trainStatus", "Ready", wrap=True)
 
@@ -105,7 +106,9 @@ class TransportBar(QWidget):
 
     def show_progress(self, epoch: int, steps: int, per_second: float) -> None:
         self.epoch_label.setText(f"Epoch {epoch:,}")
-        self.steps_label.setText(f"{per_second:,.0f} steps/s" if per_second > 0 else f"{steps:,} steps")
+        # No "0 steps" beside a reopened run's epoch: the file keeps epochs, not the steps that made them.
+        self.steps_label.setText(f"{per_second:,.0f} steps/s" if per_second > 0
+                                 else f"{steps:,} step{'' if steps == 1 else 's'}" if steps > 0 else "")
         set_text_color(self.steps_label, muted_color(self.palette()))
 
     def show_status(self, text: str, level: str = "info") -> None:

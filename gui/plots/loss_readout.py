@@ -89,9 +89,10 @@ class LossReadout:
 
         entries = [entry(k) for k in ("loss", "val_loss") if shown(k)]
         hovered = self._columns["epoch"].data[i] if (i is not None and self._hover is not None) else None
-        batch = self._batch_value_at(hovered)
-        entries.append((with_alpha(theme.series("train"), 0.6), "━", "batch (smoothed)",
-                        format_value(batch) if math.isfinite(batch) else ""))
+        if len(self._batch_x):  # a reopened run has per-epoch history only: no batch curve to name
+            batch = self._batch_value_at(hovered)
+            entries.append((with_alpha(theme.series("train"), 0.6), "━", "batch (smoothed)",
+                            format_value(batch) if math.isfinite(batch) else ""))
         if self.task in CLASSIFICATION:
             entries += [entry(k, percent=True) for k in ("accuracy", "val_accuracy") if shown(k)]
         elif i is not None and "r2" in self._columns:

@@ -18,7 +18,8 @@ Its parts: loading, reloading and keeping the run (run_sync), and taking in what
 Signals for views: ``runLoaded(info)`` (the worker's ``loaded`` message, also after Reset with an
 empty history), ``runCleared()`` (nothing to show: another document, or its data did not load), ``snapshotReady(snapshot)``, ``historyReset()``, ``stateChanged(state)`` ("idle",
 "loading", "playing", "paused", "finished", "crashed"), ``progressChanged(epoch, steps, steps/s)``,
-``message(level, text)`` (level "info", "warning" or "error"), ``restartOffered(text)``.
+``message(level, text)`` (level "info", "warning" or "error"; also the worker's warning that the loss
+explodes without becoming NaN — training goes on), ``restartOffered(text)``.
 """
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ class TrainingController(RunSync, WorkerMessages, QObject):
         s.errorOccurred.connect(self._on_error)
         s.crashed.connect(self._on_crashed)
         s.resetDone.connect(self._on_reset)
+        s.unstable.connect(self._on_unstable)
 
         self._resync_timer = self._single_shot(RESYNC_MS, self._resync)
         self._graph_timer = self._single_shot(GRAPH_RELOAD_MS, self._reload_edited)
@@ -114,8 +116,9 @@ class TrainingController(RunSync, WorkerMessages, QObject):
         if model.analysis.trainable:
             self._load(restart=False)
 
-    def base_dir(self) -> Path | None:
-        model = self.model
+    def base_dir(self, model: DocumentModel | None = None) -> Path | None:
+        """The folder a relative CSV path of ``model`` (default: the document trained) is read from."""
+        model = self.model if model is None else model
         if model is None:
             return None
         if model.doc.path:

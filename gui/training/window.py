@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from gui.document import DocumentModel
 from gui.icons import icon
@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 
+def _shift_held() -> bool:
+    """Shift is down as the toolbar's or menu's Step is triggered: one epoch, as on the panel's button."""
+    return bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+
+
 class TrainingUI(QObject):
     def __init__(self, window: "MainWindow", examples_dir: Path | None = None) -> None:
         super().__init__(window)
@@ -37,7 +42,9 @@ class TrainingUI(QObject):
         self.hub = SettingsHub(self)
         self.controller = TrainingController(self)
         self.controller.fallback_dir = examples_dir
-        self.panel = TrainingPanel(self.hub, self.controller.base_dir)
+        # The panel reads CSV files relative to the folder of the document it shows (not the one the
+        # controller trained last), so the order of set_document calls cannot matter.
+        self.panel = TrainingPanel(self.hub, lambda: self.controller.base_dir(self.panel.model))
         self.message_bar: MessageBar | None = None
         self._create_plots()
         self._create_docks()
@@ -91,8 +98,8 @@ class TrainingUI(QObject):
         keys = QKeySequence
         self.action_play = w._action("actionTrainPlay", "&Play", c.toggle_play, [keys("Ctrl+Return")], "play",
                                      "Start or pause training")
-        self.action_step = w._action("actionTrainStep", "&Step", lambda: c.step(False), [keys("F10")], "step",
-                                     "Train one batch")
+        self.action_step = w._action("actionTrainStep", "&Step", lambda: c.step(_shift_held()), [keys("F10")], "step",
+                                     "Train one batch; Shift+click: one epoch")
         self.action_step_epoch = w._action("actionTrainStepEpoch", "Step One &Epoch", lambda: c.step(True),
                                            [keys("Shift+F10")], tip="Train to the end of the epoch")
         self.action_reset = w._action("actionTrainReset", "&Reset Weights", c.reset, None, "reset",
@@ -145,8 +152,8 @@ class TrainingUI(QObject):
             self.message_bar = MessageBar(self.window.view)
         if self.message_bar is not None:
             self.message_bar.dismiss()
-        self.panel.set_document(model)
         self.controller.set_document(model)
+        self.panel.set_document(model)
         self._apply_overlay_toggles()
 
     def keep_run(self) -> bool:

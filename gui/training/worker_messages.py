@@ -1,5 +1,6 @@
 """What the training worker says, as the controller takes it in: a run loaded, snapshots, state
-changes, divergence, the end of training, weights, errors, a crash, a reset."""
+changes, divergence, an unstable (exploding but finite) loss, the end of training, weights, errors, a
+crash, a reset."""
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
@@ -48,6 +49,12 @@ class WorkerMessages:
         self._resume = False
         self.message.emit("error", text)
         self.supervisor.send("weights")  # the last finite weights are kept in the document
+
+    @Slot(str)
+    def _on_unstable(self, text: str) -> None:
+        """The loss explodes but stays finite (no NaN, so no divergence): warn, keep training."""
+        if not self._loading:
+            self.message.emit("warning", text)
 
     @Slot(int)
     def _on_finished(self, epoch: int) -> None:

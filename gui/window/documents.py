@@ -51,6 +51,7 @@ class DocumentLifecycle:
         if self.view is None:
             self.view = CanvasView(scene)
             self.setCentralWidget(self.view)
+            self._scope_canvas_shortcuts(self.view)  # Delete, F: the canvas's keys, not the panels'
         else:
             self.view.set_canvas_scene(scene)  # and fits the new network in view
         view = self.view
@@ -64,6 +65,7 @@ class DocumentLifecycle:
         c.append(scene.nodeSelectionChanged.connect(self._selection_changed))
         c.append(scene.statusMessage.connect(self.show_status))
         c.append(scene.nodeActivated.connect(self._node_activated))
+        c.append(scene.nodeClicked.connect(self._node_clicked))
         c.append(model.modifiedChanged.connect(self._update_title))
         c.append(model.pathChanged.connect(self._update_title))
         c.append(model.analysisChanged.connect(self._update_status))

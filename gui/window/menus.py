@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
 from gui.icons import icon
 from gui.panels.inspector import Inspector
@@ -20,6 +20,42 @@ def _keys(*sequences: str) -> list[QKeySequence]:
     """Shortcuts in portable text ("Ctrl" is Command on macOS). Written out rather than taken from
     QKeySequence.StandardKey, whose lists carry media keys ("Save", "Shift+Save") into the menus."""
     return [QKeySequence(s) for s in sequences]
+
+
+def is_canvas_key(sequence: QKeySequence) -> bool:
+    """One key without Ctrl, Alt or Meta that is not a function key (Del, F, …): a key other widgets
+    use for themselves (a list's type-ahead, a table's Delete), so it acts on the canvas only.
+    Function keys (F1 help, F10 step) stay window-wide: no widget types them."""
+    if sequence.count() != 1:
+        return False
+    combo = sequence[0]
+    if combo.keyboardModifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                    | Qt.KeyboardModifier.MetaModifier):
+        return False
+    return not Qt.Key.Key_F1.value <= combo.key().value <= Qt.Key.Key_F35.value
+
+
+class CanvasKeyGuard(QObject):
+    """Keeps the canvas's single keys of window-wide actions (Zoom to Fit's F beside its Ctrl+0) for the
+    canvas: where another widget has the focus, it claims the key (ShortcutOverride), so that widget
+    gets the key press and the action does not fire. Installed on the window and its docks (a floating
+    dock is a window of its own)."""
+
+    def __init__(self, view: QWidget, keys: set[int], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.keys = keys
+
+    def in_canvas(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self.view or self.view.isAncestorOf(widget))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.keyCombination().toCombined() in self.keys
+                and not self.in_canvas(QApplication.focusWidget())):
+            event.accept()
+            return True
+        return False
 
 
 class WindowMenus:
@@ -93,6 +129,29 @@ class WindowMenus:
                                   _keys("F1", "Ctrl+/"), "keyboard", "List the keyboard shortcuts")
         self.action_about = a("actionAbout", "&About NeuroCanvas", self.show_about)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _scope_canvas_shortcuts(self, view: QWidget) -> None:
+        """Single-key shortcuts (is_canvas_key) work only while the canvas has the focus: pressing Delete
+        in the Layers list must not delete the selected node, nor F there zoom. An action whose keys
+        are all single keys (Delete) moves from the window to the canvas view with a
+        WidgetWithChildrenShortcut context; the menus still show and trigger it. A single key beside a
+        window-wide one (Zoom to Fit: Ctrl+0 anywhere, F on the canvas) is kept off the other widgets
+        by a CanvasKeyGuard. Call once, when the view exists."""
+        guarded: set[int] = set()
+        for action in self.actions():
+            keys = [k for k in action.shortcuts() if is_canvas_key(k)]
+            if not keys:
+                continue
+            if len(keys) == len(action.shortcuts()):
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.removeAction(action)
+                view.addAction(action)
+            else:
+                guarded.update(k[0].toCombined() for k in keys)
+        if guarded:
+            self._canvas_key_guard = guard = CanvasKeyGuard(view, guarded, self)
+            for widget in (self, *self.findChildren(QDockWidget)):
+                widget.installEventFilter(guard)
 
     def _create_menus(self) -> None:
         bar = self.menuBar()

@@ -76,7 +76,9 @@ class WindowStatus:
         self.status_params.setToolTip("Trainable weights and biases of the network" if params is not None
                                       else "Unknown until every layer's input shape is known")
         errors, warnings = len(analysis.errors), len(analysis.warnings)
-        if analysis.trainable:
+        if len(graph) == 0:  # nothing is wrong with an empty canvas: say what to do first
+            text, kind = "Empty network — add an Input node", None
+        elif analysis.trainable:
             text, kind = "✓ Ready to train", "ok"
             if warnings:
                 text += f" · {_plural(warnings, 'warning')}"
@@ -86,8 +88,9 @@ class WindowStatus:
             text, kind = "✗ Not ready to train", "error"
         blocking = analysis.errors or [i for i in analysis.warnings if i.scope == "train"]
         self.status_validity.setText(text)
-        self.status_validity.setToolTip("\n".join(i.message for i in blocking[:8]))
-        set_text_color(self.status_validity, status_color(self.status_validity.palette(), kind))
+        self.status_validity.setToolTip("Drag an Input from the Layers list, or press Tab on the canvas" if kind is None
+                                        else "\n".join(i.message for i in blocking[:8]))
+        set_text_color(self.status_validity, status_color(self.status_validity.palette(), kind) if kind else None)
 
     def _update_issues_title(self, *_: object) -> None:
         self.issues_dock.setWindowTitle(self.issues.title())

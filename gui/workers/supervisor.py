@@ -10,6 +10,11 @@ GUI slows the snapshots down, never the training.
 
 A worker that dies (killed, out of memory, a crash inside NumPy) is noticed by the next poll:
 ``crashed(message)`` says so, and the next ``start()`` (or ``ensure_started()``) spawns a new one.
+
+Every message kind of the worker protocol (engine/worker.py) has its signal; the replies to the step
+inspector's questions (``traceReceived``, ``checkReceived``, ``samplesReceived``) carry the request
+number they answer, so their receivers can drop stale answers. ``request()`` still waits for one
+reply where a caller must block (keeping the run before a save); the reply is also emitted as usual.
 """
 from __future__ import annotations
 
@@ -40,6 +45,10 @@ class TrainingSupervisor(QObject):
     errorOccurred = Signal(str, str)    # message, the command that failed ("load", "set", …)
     crashed = Signal(str)
     resetDone = Signal()
+    traceReceived = Signal(dict)        # the reply to "trace": {trace, index, split, request}
+    checkReceived = Signal(dict)        # the reply to "check": {result, indices, split, request}
+    samplesReceived = Signal(dict)      # the reply to "samples": {split, predicted, loss, epoch, request}
+    unstable = Signal(str)              # the loss explodes but stays finite (once per run; training goes on)
 
     def __init__(self, parent: QObject | None = None, autostart: bool = True) -> None:
         super().__init__(parent)
@@ -162,6 +171,14 @@ class TrainingSupervisor(QObject):
             self.errorOccurred.emit(str(message.get("message", "")), str(message.get("command") or ""))
         elif kind == "reset":
             self.resetDone.emit()
+        elif kind == "trace":
+            self.traceReceived.emit(message)
+        elif kind == "check":
+            self.checkReceived.emit(message)
+        elif kind == "samples":
+            self.samplesReceived.emit(message)
+        elif kind == "unstable":
+            self.unstable.emit(str(message.get("message") or "Training is unstable: the loss is exploding"))
         elif kind == "ready":
             self.pid = message.get("pid")
             self.is_ready = True

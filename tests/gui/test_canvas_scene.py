@@ -82,9 +82,13 @@ def test_add_node_snaps_and_add_node_at_centres_without_stacking(doc, scene):
     assert node.pos == (10.0, 30.0) and node.params["units"] == 3
     first = scene.add_node_at("Dense", (500, 500))
     second = scene.add_node_at("Dense", (500, 500))
-    p1, p2 = doc.graph.node(first).pos, doc.graph.node(second).pos
+    third = scene.add_node_at("Dense", (500, 500))
     assert scene.node_item(first).sceneBoundingRect().contains(QPointF(500, 500))
-    assert (p2[0] - p1[0], p2[1] - p1[1]) == (30.0, 30.0)
+    rects = [scene.node_item(n).sceneBoundingRect() for n in (nid, first, second, third)]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    for n in (second, third):  # the nearest free spots: right above or below, not far away
+        x, y = doc.graph.node(n).pos
+        assert abs(x - doc.graph.node(first).pos[0]) <= 10 and abs(y - doc.graph.node(first).pos[1]) < 200
 
 
 def test_copy_paste_gives_new_ids_names_offset_and_keeps_inner_wires(doc, scene, qtbot):

@@ -43,6 +43,7 @@ def test_format_value():
 def test_a_hidden_plot_does_not_draw_until_it_is_shown(qtbot):
     plot = LossPlot()
     qtbot.addWidget(plot)
+    plot.resize(900, 300)  # wide enough for the legend on one line: its growth does not resize the plot
     count = plot.redraw_count
     plot.add_snapshot({"progress": 0.5, "batch_losses": np.array([0.7, 0.6], np.float32), "epochs": []})
     qtbot.wait(100)

@@ -102,6 +102,26 @@ def test_step_is_one_batch_and_shift_step_one_epoch(window, qtbot):
     assert window.findChild(object, "epochLabel").text() == f"Epoch {epoch + 1:,}"
 
 
+
+def test_shift_click_on_the_toolbar_step_trains_one_epoch(window, qtbot):
+    """The toolbar's Step icon honours Shift like the panel's button: a plain click is one batch,
+    Shift+click trains to the end of the epoch."""
+    pause(window, qtbot)
+    c = controller(window)
+    action = window.findChild(object, "actionTrainStep")
+    tool = window.toolbar.widgetForAction(action)
+    assert tool is not None and tool.isVisible()
+    steps = c.record.steps
+    qtbot.mouseClick(tool, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: c.record.steps == steps + 1, timeout=LONG)
+
+    per_epoch = 25
+    epoch = c.record.epoch
+    qtbot.mouseClick(tool, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: c.record.epoch == epoch + 1, timeout=LONG)
+    qtbot.wait(100)
+    assert c.record.steps == (epoch + 1) * per_epoch and c.state == "paused"
+
 def test_the_boundary_image_changes_with_training(window, qtbot):
     boundary = window.findChild(object, "boundaryPlot")
     qtbot.waitUntil(lambda: boundary.grid is not None, timeout=LONG)

@@ -144,3 +144,26 @@ def test_epochs_batch_size_regularization_and_seed(window):
     while model.undo_stack.canUndo():
         model.undo_stack.undo()
     assert (cfg.epochs, cfg.batch_size, cfg.seed, cfg.l1) == (500, 10, 0, 0.0)
+
+
+
+def test_a_network_on_a_csv_file_opens_with_its_data(main_window, qtbot, tmp_path, monkeypatch):
+    """File → Open of a network whose CSV sits beside it (a relative path): the data section reads the
+    file at once, from the new document's folder, not the previous document's (no refresh needed)."""
+    import shutil
+
+    from PySide6.QtGui import QAction
+
+    for name in ("textbook.nnd", "textbook.csv"):
+        shutil.copy(EXAMPLES_DIR / name, tmp_path / name)
+    assert main_window.document.untitled_name == "Untitled"  # the previous document has no folder
+    monkeypatch.setattr(type(main_window), "_get_open_path", lambda self: str(tmp_path / "textbook.nnd"))
+    main_window.findChild(QAction, "actionOpen").trigger()
+    assert main_window.document.doc.dataset == {**main_window.document.doc.dataset, "kind": "csv",
+                                                "path": "textbook.csv"}
+    error = main_window.findChild(QWidget, "datasetError")
+    assert error.text() == "" and error.isHidden()
+    target = main_window.findChild(QComboBox, "datasetTarget")
+    assert target.count() >= 2 and target.isVisible()
+    preview = main_window.findChild(QWidget, "datasetPreview")
+    qtbot.waitUntil(lambda: preview.point_count > 0)

@@ -74,3 +74,25 @@ def test_a_trained_run_counts_as_unsaved_work(window, qtbot, prompts):
     assert not window.document.modified
     window.findChild(object, "actionNew").trigger()  # asks: the run would be lost otherwise
     assert len(prompts) == 1
+
+
+def test_a_reopened_trained_file_shows_no_step_count_and_no_empty_batch_entry(window, qtbot, tmp_path):
+    """The file keeps epochs and their history, not the steps or the per-batch losses: no "0 steps"
+    beside the epoch, and the loss legend names the batch curve only once there is one."""
+    import engine
+    from gui.plots.replay import trained
+
+    path = tmp_path / "xor-trained.nnd"
+    engine.save(trained("xor.nnd", 6), path)
+    assert window.open_path(path)
+    c = window.training.controller
+    loss = window.findChild(object, "lossPlot")
+    qtbot.waitUntil(lambda: len(loss.epochs()) == 6 and c.state == "paused", timeout=LONG)
+    assert window.findChild(object, "epochLabel").text() == "Epoch 6"
+    assert window.findChild(object, "stepsLabel").text() == ""
+    assert "batch" not in loss.readout_text() and "train" in loss.readout_text()
+
+    qtbot.mouseClick(window.findChild(QToolButton, "trainStep"), Qt.MouseButton.LeftButton)  # one batch
+    qtbot.waitUntil(lambda: c.record.steps == 1, timeout=LONG)
+    qtbot.waitUntil(lambda: "batch (smoothed)" in loss.readout_text(), timeout=LONG)
+    assert window.findChild(object, "stepsLabel").text() == "1 step"
