@@ -19,7 +19,7 @@ Shape = tuple[int, ...]
 ShapeRule = Callable[[dict[str, Any], list[Shape]], Shape]
 Factory = Callable[[str, dict[str, Any], list[Shape], Shape], "Layer"]
 
-CATEGORIES = ("Input / Output", "Core", "Activation", "Merge", "Regularization", "Normalization", "Reshape")
+CATEGORIES = ("Input / Output", "Core", "Convolution", "Activation", "Merge", "Regularization", "Normalization", "Reshape")
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,17 @@ ALIASES = {
     "linear": "Dense", "fc": "Dense", "fullyconnected": "Dense", "perceptron": "Dense",
     "concatenate": "Concat", "sum": "Add", "residual": "Add", "skip": "Add",
     "batchnormalization": "BatchNorm", "batchnorm1d": "BatchNorm", "bn": "BatchNorm",
-    "reshape": "Flatten", "data": "Input", "target": "Loss", "criterion": "Loss",
+    "reshape": "Reshape", "flat": "Flatten", "data": "Input", "target": "Loss", "criterion": "Loss",
     "relu": "Activation", "sigmoid": "Activation", "tanh": "Activation", "step": "Activation",
     "leakyrelu": "Activation", "gelu": "Activation", "elu": "Activation", "silu": "Activation",
     "softplus": "Activation", "logistic": "Activation", "mse": "Loss", "crossentropy": "Loss",
     "bce": "Loss", "mae": "Loss", "huber": "Loss",
+    "conv": "Conv2D", "conv2d": "Conv2D", "convolution": "Conv2D", "convolution2d": "Conv2D", "cnn": "Conv2D",
+    "maxpool": "MaxPool2D", "maxpooling": "MaxPool2D", "maxpooling2d": "MaxPool2D", "pool": "MaxPool2D",
+    "avgpool": "AvgPool2D", "averagepooling": "AvgPool2D", "averagepooling2d": "AvgPool2D",
+    "avgpooling2d": "AvgPool2D", "gap": "GlobalAveragePooling2D", "globalavgpool": "GlobalAveragePooling2D",
+    "globalaveragepooling": "GlobalAveragePooling2D", "globalaveragepool": "GlobalAveragePooling2D",
+    "adaptiveavgpool2d": "GlobalAveragePooling2D", "view": "Reshape", "unflatten": "Reshape",
 }
 _PREFIX = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 

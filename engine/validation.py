@@ -73,8 +73,8 @@ class Analysis:
 
 
 def output_activation(node: Node) -> str:
-    """The function applied at the end of a node: the activation of Dense/Activation, else linear."""
-    if node.type == "Dense":
+    """The function applied at the end of a node: the activation of Dense/Conv2D/Activation, else linear."""
+    if node.type in ("Dense", "Conv2D"):
         return node.params["activation"]
     if node.type == "Activation":
         return node.params["function"]

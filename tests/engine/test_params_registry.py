@@ -23,7 +23,8 @@ from engine.graph import NAME_PATTERN
 from engine.params import ParamSchema, ParamSpec
 from engine.registry import LayerSpec
 
-ALL_TYPES = ["Activation", "Add", "BatchNorm", "Concat", "Dense", "Dropout", "Flatten", "Input", "Loss", "Softmax"]
+ALL_TYPES = ["Activation", "Add", "AvgPool2D", "BatchNorm", "Concat", "Conv2D", "Dense", "Dropout", "Flatten",
+             "GlobalAveragePooling2D", "Input", "Loss", "MaxPool2D", "Reshape", "Softmax"]
 
 
 # ---- ParamSpec.coerce ----------------------------------------------------------------------
@@ -211,7 +212,8 @@ def test_name_prefixes() -> None:
     prefixes = {t: registry.get(t).name_prefix for t in ALL_TYPES}
     assert prefixes == {"Activation": "act", "Add": "add", "BatchNorm": "batchnorm", "Concat": "concat",
                         "Dense": "dense", "Dropout": "dropout", "Flatten": "flatten", "Input": "input",
-                        "Loss": "loss", "Softmax": "softmax"}
+                        "Loss": "loss", "Softmax": "softmax", "Conv2D": "conv", "MaxPool2D": "maxpool",
+                        "AvgPool2D": "avgpool", "GlobalAveragePooling2D": "gap", "Reshape": "reshape"}
 
 
 def test_get_is_case_insensitive() -> None:
