@@ -3,7 +3,6 @@ that applies them: axes, grids, pens."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette, QPen
@@ -12,6 +11,8 @@ import pyqtgraph as pg
 
 from gui.editor.items.style import mix
 from gui.panels.theme import is_dark
+
+from .log_axis import DecadeAxis  # noqa: F401 - re-exported (the log axes of the loss and gradient plots)
 
 # Series colours per theme: (light, dark). Train is blue, test orange (the usual convention).
 _SERIES = {
@@ -73,21 +74,6 @@ def style_plot_item(plot: pg.PlotItem, theme: PlotTheme, grid: bool = False) -> 
             axis.setTickPen(pg.mkPen(theme.grid))
             axis.setStyle(tickAlpha=255, maxTickLevel=1)
             axis.setGrid(255)
-
-
-class DecadeAxis(pg.AxisItem):
-    """An axis that, on a log scale, ticks (and grids) whole decades only: pyqtgraph's extra 2…9 per
-    decade crowd a small plot. Ranges within one decade keep them. No SI-prefix scaling (it would
-    relabel decades as "10²" of a "(x0.0001)" unit)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.enableAutoSIPrefix(False)
-
-    def logTickValues(self, minVal: float, maxVal: float, size: float,  # noqa: N802, N803 - pyqtgraph override
-                      stdTicks: list[tuple[float, list[float]]]) -> list[tuple[float, list[float]]]:  # noqa: N803
-        decades = [(spacing, values) for spacing, values in stdTicks if spacing >= 1.0 and len(values)]
-        return decades or super().logTickValues(minVal, maxVal, size, stdTicks)
 
 
 def style_view(view: pg.GraphicsView, theme: PlotTheme) -> None:
