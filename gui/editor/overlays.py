@@ -10,9 +10,15 @@ relative to the largest mean |w| in the network.
 
 The scene owns one ``CanvasOverlays`` and forwards ``set_neuron_maps``, ``set_neuron_maps_visible``,
 ``set_weight_summary`` and ``set_weight_colouring`` to it.
+
+Both show the network they were computed for: after a structural edit (a node or wire added or
+removed, a layer's parameter changed — not a move or a rename) the scene calls ``graph_changed`` and
+they are hidden until the next snapshot brings new ones; an undo back to that network shows them
+again.
 """
 from __future__ import annotations
 
+import json
 import math
 import weakref
 from typing import TYPE_CHECKING, Any, Mapping
@@ -64,6 +70,14 @@ WIDTH_MAX = 6.0
 TINT_MIN = 0.45           # a layer whose weights disagree in sign still shows its mean's sign
 
 
+def graph_structure(graph: Any) -> str:
+    """What the overlays depend on: node types and parameters and the wires (not names or positions)."""
+    data = graph.to_dict()
+    nodes = sorted((n["id"], n["type"], n["params"]) for n in data["nodes"])
+    edges = sorted((e["src"], e["src_port"], e["dst"], e["dst_port"]) for e in data["edges"])
+    return json.dumps([nodes, edges], sort_keys=True, default=str)
+
+
 def wire_pen(style: CanvasStyle, mean: float, mean_abs: float, largest: float) -> QPen:
     """The pen of a wire carrying weights with this mean and mean |w| (module docstring)."""
     sign = QColor(POSITIVE if mean >= 0 else NEGATIVE)
@@ -86,6 +100,9 @@ class CanvasOverlays:
         self.colouring = True
         self._map_items: dict[str, NeuronMapsItem] = {}   # node id -> its maps
         self._caching = True
+        self._structure: str | None = None      # the graph's structure now (None: not computed yet)
+        self._maps_for: str | None = None       # … when the maps were set
+        self._summary_for: str | None = None    # … when the weight summary was set
 
     @property
     def scene(self) -> "CanvasScene":
@@ -94,6 +111,7 @@ class CanvasOverlays:
     # ---- neuron maps ----------------------------------------------------------------------------
     def set_neuron_maps(self, maps: Mapping[str, np.ndarray] | None) -> None:
         self.maps = dict(maps) if maps else None
+        self._maps_for = self.structure() if self.maps is not None else None
         self._apply_maps()
 
     def set_neuron_maps_visible(self, visible: bool) -> None:
@@ -116,7 +134,7 @@ class CanvasOverlays:
         for nid in [nid for nid in self._map_items if nid not in nodes]:
             del self._map_items[nid]  # the node is gone, and its maps with it
         wanted: dict[str, np.ndarray] = {}
-        if self.maps is not None and self.maps_visible:
+        if self.maps is not None and self.maps_visible and self._maps_for == self.structure():
             by_name = {item.node.name: item for item in nodes.values()}
             for name, values in self.maps.items():
                 item = by_name.get(name)
@@ -144,6 +162,7 @@ class CanvasOverlays:
     # ---- wires --------------------------------------------------------------------------------
     def set_weight_summary(self, summary: Mapping[str, Mapping[str, float]] | None) -> None:
         self.summary = {k: dict(v) for k, v in summary.items()} if summary else None
+        self._summary_for = self.structure() if self.summary is not None else None
         self._apply_weights()
 
     def set_weight_colouring(self, enabled: bool) -> None:
@@ -152,7 +171,7 @@ class CanvasOverlays:
             self._apply_weights()
 
     def _apply_weights(self) -> None:
-        summary = self.summary if self.colouring else None
+        summary = self.summary if self.colouring and self._summary_for == self.structure() else None
         style = self.scene.style
         by_name = {item.node.name: item for item in self.scene.node_items()} if summary else {}
         largest = max((abs(v.get("mean_abs", 0.0)) for v in summary.values()
@@ -177,6 +196,27 @@ class CanvasOverlays:
         """A wire added while a summary is shown (e.g. undo during a pause) takes its layer's look."""
         if self.summary and self.colouring and self.summary.get(edge.dst_item.node.name):
             self._apply_weights()
+
+    # ---- the network they were made for --------------------------------------------------------------
+    def structure(self) -> str:
+        if self._structure is None:
+            self._structure = graph_structure(self.scene.graph)
+        return self._structure
+
+    @property
+    def stale(self) -> bool:
+        """Maps or wire colours are held back: the network has changed since they were computed."""
+        return (self.maps is not None and self._maps_for != self.structure()) or \
+            (self.summary is not None and self._summary_for != self.structure())
+
+    def graph_changed(self) -> None:
+        """A structural edit: hide what belongs to the old network (or show it again after an undo)."""
+        before = self._structure
+        self._structure = None
+        if (self.maps is None and self.summary is None) or self.structure() == before:
+            return  # nothing shown (the structure is computed when next needed), or nothing changed
+        self._apply_maps()
+        self._apply_weights()
 
     # ---- the scene's housekeeping -------------------------------------------------------------------
     def set_caching(self, enabled: bool) -> None:

@@ -149,6 +149,8 @@ class CanvasScene(SceneEdits, SceneDisplay, SceneGestures, QGraphicsScene):
             item = self._nodes.get(event.node.id)
             if item is not None:
                 item.refresh()
+        if kind is not NodeMoved and kind is not NodeRenamed:
+            self.overlays.graph_changed()  # maps and wire colours of the old network are held back
         empty = len(self.graph) == 0
         if empty != self._empty:
             self._empty = empty

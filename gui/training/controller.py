@@ -232,6 +232,12 @@ class TrainingController(RunSync, WorkerMessages, QObject):
         else:
             self.supervisor.send(cmd, **payload)
 
+    def trains_current_graph(self) -> bool:
+        """The worker's network is the document's graph as it is now: its snapshots fit the canvas
+        (not after a structural edit, until the edited network is loaded)."""
+        return self.model is not None and self._keys is not None and \
+            self._keys[0] == structure_key(self.model.graph)
+
     def _needs_new_run(self) -> bool:
         if self._keys is None:
             return False

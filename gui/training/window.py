@@ -212,8 +212,8 @@ class TrainingUI(QObject):
         for plot in self._plots:
             plot.add_snapshot(snapshot)
         scene = self.window.scene
-        if scene is None:
-            return
+        if scene is None or not self.controller.trains_current_graph():
+            return  # a snapshot of the network before a structural edit: not drawn on the edited one
         if "neuron_maps" in snapshot:
             scene.set_neuron_maps(snapshot["neuron_maps"])
         if "weights" in snapshot:

@@ -293,13 +293,22 @@ def test_colouring_toggle_and_clearing_restore_plain_wires(net):
     assert WIRE_WIDTH < WIDTH_MAX
 
 
-def test_a_rewired_layer_takes_its_colour_at_once(net):
+def test_a_rewired_layer_waits_for_the_next_snapshot_and_an_undo_brings_its_colour_back(net):
+    """The summary belongs to the network it was computed for: a rewired layer's weights are not
+    known until the next snapshot; wiring it back as it was shows the colour again at once."""
     net.set_weight_summary({"dense_2": {"mean": 0.2, "mean_abs": 0.2}})
     graph = net.graph
     old = wire_into(net, "dense_2").edge
     graph.disconnect(old)
     graph.connect(graph.node(net.ids["input_1"]), graph.node(net.ids["dense_2"]))
-    assert wire_into(net, "dense_2").weight_pen is not None
+    assert wire_into(net, "dense_2").weight_pen is None and net.overlays.stale
+    graph.disconnect(wire_into(net, "dense_2").edge)
+    graph.connect(graph.node(net.ids["dense_1"]), graph.node(net.ids["dense_2"]))
+    assert wire_into(net, "dense_2").weight_pen is not None and not net.overlays.stale
+    graph.disconnect(wire_into(net, "dense_2").edge)
+    graph.connect(graph.node(net.ids["input_1"]), graph.node(net.ids["dense_2"]))
+    net.set_weight_summary({"dense_2": {"mean": -0.3, "mean_abs": 0.3}})  # the next snapshot
+    assert wire_into(net, "dense_2").weight_pen is not None and not net.overlays.stale
 
 
 def test_a_dropped_scene_is_freed_at_once(qtbot):
