@@ -49,6 +49,21 @@ def forward_formulas(kind: str, layer: Layer | None) -> list[str]:
         return ["a = [x1, x2" + (", …" if layer is not None and layer.arity > 2 else "") + "]  (joined along the features)"]
     if kind == "Flatten":
         return ["a = x as one vector (row by row)"]
+    if kind == "Reshape":
+        return [f"a = x with shape {list(layer.out_shape) if layer is not None else '…'} (the same values, row by row)"]
+    if kind == "Conv2D" and layer is not None:
+        c = layer.config
+        bias = " + b[f]" if "b" in layer.params else ""
+        return [f"z[f,y,x] = Σ_c Σ_i Σ_j W[f,c,i,j]·x[c, y·s+i, x·s+j]{bias}   ({c['kernel_size']}×{c['kernel_size']} "
+                f"window, stride s = {c['stride']}, "
+                f"{'x zero-padded: same' if c['padding'] == 'same' else 'no padding'})",
+                act.formula if act is not None and act.name != "linear" else "a = z (linear)"]
+    if kind in ("MaxPool2D", "AvgPool2D") and layer is not None:
+        p, s = layer.config["pool_size"], layer.config["stride"]
+        what = "largest value" if kind == "MaxPool2D" else "mean"
+        return [f"a[c,y,x] = the {what} of x[c] in the {p}×{p} window at row y·{s}, column x·{s}"]
+    if kind == "GlobalAveragePooling2D":
+        return ["a[c] = the mean of channel c over all its pixels"]
     return [f"a = {kind}(x)"]
 
 
@@ -75,8 +90,21 @@ def backward_formulas(kind: str, layer: Layer | None, linear: bool) -> list[str]
         return ["∂L/∂x_k = ∂L/∂a for every input k"]
     if kind == "Concat":
         return ["∂L/∂x_k = the part of ∂L/∂a that x_k filled"]
-    if kind == "Flatten":
+    if kind in ("Flatten", "Reshape"):
         return ["∂L/∂x = ∂L/∂a in the input's shape"]
+    if kind == "Conv2D":
+        out = [] if linear else ["∂L/∂z = ∂L/∂a ⊙ f'(z)"]
+        out.append("∂L/∂W[f,c,i,j] = Σ_y Σ_x ∂L/∂z[f,y,x]·x[c, y·s+i, x·s+j]")
+        if layer is not None and "b" in layer.params:
+            out.append("∂L/∂b[f] = Σ_y Σ_x ∂L/∂z[f,y,x]")
+        out.append("∂L/∂x[c,r,q] = Σ over every window that covers (r, q) of ∂L/∂z[f,y,x]·W[f,c,i,j]")
+        return out
+    if kind == "MaxPool2D":
+        return ["∂L/∂x = ∂L/∂a at the maximum of each window (the first one on ties), 0 elsewhere"]
+    if kind == "AvgPool2D":
+        return ["∂L/∂x[c,r,q] = Σ over the windows that cover (r, q) of ∂L/∂a[c,y,x]/p²"]
+    if kind == "GlobalAveragePooling2D":
+        return ["∂L/∂x[c,r,q] = ∂L/∂a[c]/(height·width)"]
     return [f"∂L/∂x from {kind}'s backward pass"]
 
 

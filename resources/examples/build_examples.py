@@ -1,7 +1,10 @@
-"""Rebuild the example networks (*.nnd) in this folder from code: ``python resources/examples/build_examples.py``.
+"""Rebuild the example networks (*.nnd) in this folder from code:
+``python resources/examples/build_examples.py [NAME ...]`` (all of them without names).
 
-Each example is an untrained network with its dataset and training settings; ``python main.py train
-resources/examples/<name>.nnd`` trains it (results in the README's table).
+Each example is a network with its dataset and training settings; ``python main.py train
+resources/examples/<name>.nnd`` trains it (results in the README's table). The examples in
+``SAVED_TRAINED`` are also trained here and saved with their weights, so they open ready to inspect
+(``--restart`` trains them again from fresh weights).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 import engine  # noqa: E402
 from engine.document import Document  # noqa: E402
 from engine.fileformat import save  # noqa: E402
+from engine.session import open_session, store  # noqa: E402
 
 ALL_FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
 
@@ -111,6 +115,23 @@ def digits_mlp() -> Document:
     return doc
 
 
+def digits_cnn() -> Document:
+    """The digits as 8 × 8 images: two conv blocks (3 × 3, same, ReLU; 2 × 2 max pooling), then softmax."""
+    g = chain([("Input", {"shape": [1, 8, 8]}),
+               ("Conv2D", {"filters": 16, "kernel_size": 3, "padding": "same", "activation": "relu"}),
+               ("MaxPool2D", {"pool_size": 2, "stride": 2}),
+               ("Conv2D", {"filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"}),
+               ("MaxPool2D", {"pool_size": 2, "stride": 2}),
+               ("Flatten", {}),
+               ("Dense", {"units": 10, "activation": "softmax"}),
+               ("Loss", {"function": "cross_entropy"})])
+    doc = Document(graph=g)
+    doc.dataset = {"kind": "generator", "name": "digits", "flat": False, "train_ratio": 0.8, "seed": 0,
+                   "features": None, "stratify": True}
+    doc.training = engine.TrainConfig(epochs=20, batch_size=32, optimizer="adam", learning_rate=0.003)
+    return doc
+
+
 EXAMPLES = {
     "perceptron": perceptron,
     "textbook": textbook,
@@ -121,15 +142,28 @@ EXAMPLES = {
     "plane": lambda: playground("plane", [2], ["x1", "x2"], epochs=100),
     "iris": iris,
     "digits_mlp": digits_mlp,
+    "digits_cnn": digits_cnn,
 }
 
 
-def main() -> None:
-    for name, build in EXAMPLES.items():
-        doc = build()
+SAVED_TRAINED = ("digits_cnn",)
+
+
+def main(names: list[str]) -> None:
+    unknown = sorted(set(names) - set(EXAMPLES))
+    if unknown:
+        raise SystemExit(f"unknown example(s) {', '.join(unknown)}; known: {', '.join(EXAMPLES)}")
+    for name in names or list(EXAMPLES):
+        doc = EXAMPLES[name]()
+        if name in SAVED_TRAINED:
+            session = open_session(doc, base_dir=HERE)
+            result = session.trainer.run()
+            store(session)
+            accuracy = session.test_metrics().get("accuracy", float("nan"))
+            print(f"trained {name}: {result.status}, test accuracy {accuracy:.1%}")
         save(doc, HERE / f"{name}.nnd")
         print(f"wrote {name}.nnd")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -139,3 +139,16 @@ def test_file_round_trip_keeps_conv_weights(tmp_path) -> None:
     net2.set_weights(back.weights)
     X = np.random.default_rng(0).normal(size=(4, 1, 6, 6))
     np.testing.assert_allclose(net2.predict(X), net.predict(X), rtol=1e-6)
+
+
+def test_step_inspector_explains_a_cnn() -> None:
+    from engine.explain import check_step, to_markdown, trace_step
+
+    b = Builder((1, 6, 6))
+    h = b("MaxPool2D", b("Conv2D", b.x, filters=2, padding="same"))
+    net = b.classifier(b("Flatten", b("Reshape", b("Conv2D", h, filters=2), shape=[2, 1, 1])))
+    X, y = images(3, (1, 6, 6))
+    text = to_markdown(trace_step(net, X[0], int(y[0]), optimizer="adam"))
+    assert "z[f,y,x] = Σ_c Σ_i Σ_j W[f,c,i,j]·x[c, y·s+i, x·s+j] + b[f]" in text
+    assert "largest value of x[c] in the 2×2 window" in text
+    assert check_step(net, X, y, [0]).rows

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 CATEGORY_COLORS = {
     "Input / Output": "#16867c",   # teal
     "Core": "#3f6fd1",             # blue
+    "Convolution": "#a3790d",      # ochre
     "Activation": "#8a55cc",       # violet
     "Merge": "#c4477f",            # rose
     "Regularization": "#4f8a3a",   # green
