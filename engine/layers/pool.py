@@ -33,7 +33,8 @@ class _Pool2D(Layer):
         _, oh, ow = out_shape
         self.p = p
         self.offsets = [(window_slices(i, oh, s), window_slices(j, ow, s)) for i in range(p) for j in range(p)]
-        self.idx: np.ndarray | None = None
+        self.x: np.ndarray | None = None
+        self.y: np.ndarray | None = None
 
     def _dx(self, dy: np.ndarray) -> np.ndarray:
         dx = self.scratch("dx", (dy.shape[0],) + self.in_shapes[0], dy.dtype)
@@ -42,42 +43,55 @@ class _Pool2D(Layer):
 
 
 class MaxPool2DLayer(_Pool2D):
-    """Backward routes each gradient to the first maximum of its window (ties: the first in row order)."""
+    """Backward routes each gradient to the first maximum of its window (ties: the first in row order).
+
+    The forward pass is only p² − 1 ``maximum`` calls; the backward pass finds the winners again by
+    comparing each offset with the maximum (an argmax kept in the forward pass cost 10× more here:
+    masked copies over strided windows are slow). After a ReLU, all-zero windows are common, so the
+    ``taken`` mask matters: only the first equal value of a window gets the gradient.
+    """
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         shape = (x.shape[0],) + self.out_shape
-        out = _first_window(x, self.offsets[0], self.out_buffer("y", shape, x.dtype, training))
-        if not training:
-            for rows, cols in self.offsets[1:]:
+        out = self.out_buffer("y", shape, x.dtype, training)
+        (r0, c0), rest = self.offsets[0], self.offsets[1:]
+        if not rest:
+            out = _first_window(x, (r0, c0), out)
+        else:
+            r1, c1 = rest[0]
+            out = np.maximum(x[:, :, r0, c0], x[:, :, r1, c1], out=out)
+            for rows, cols in rest[1:]:
                 np.maximum(out, x[:, :, rows, cols], out=out)
-            return out
-        idx = self.scratch("argmax", shape, np.uint16)
-        idx.fill(0)
-        bigger = self.scratch("bigger", shape, np.bool_)
-        for o, (rows, cols) in enumerate(self.offsets[1:], 1):
-            window = x[:, :, rows, cols]
-            np.greater(window, out, out=bigger)  # strictly greater: ties keep the earlier offset
-            np.copyto(out, window, where=bigger)
-            np.copyto(idx, o, where=bigger)
-        self.idx = idx
+        if training:
+            self.x, self.y = x, out
         return out
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         dx = self._dx(dy)
+        x, y = self.x, self.y
         hit = self.scratch("hit", dy.shape, np.bool_)
+        taken = self.scratch("taken", dy.shape, np.bool_)
         disjoint = self.config["stride"] >= self.p
+        last = len(self.offsets) - 1
         for o, (rows, cols) in enumerate(self.offsets):
-            np.equal(self.idx, o, out=hit)
+            np.equal(x[:, :, rows, cols], y, out=hit)
+            if o:
+                np.greater(hit, taken, out=hit)  # hit and not taken: an earlier offset already won
+            if o < last:
+                if o:
+                    np.logical_or(taken, hit, out=taken)
+                else:
+                    np.copyto(taken, hit)
             target = dx[:, :, rows, cols]
-            if disjoint:  # each input pixel is in one window at most: copy instead of add
-                np.copyto(target, dy, where=hit)
+            if disjoint:  # each input pixel is in one window at most: write instead of add
+                np.multiply(dy, hit, out=target)
             else:
                 target += dy * hit
         return dx
 
     def release(self) -> None:
         super().release()
-        self.idx = None
+        self.y = None
 
 
 class AvgPool2DLayer(_Pool2D):

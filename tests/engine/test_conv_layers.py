@@ -255,3 +255,10 @@ def test_shapes_and_defaults() -> None:
 def test_aliases_suggest_the_layer(alias, expected) -> None:
     with pytest.raises(Exception, match=f"Did you mean {expected}"):
         registry.get(alias)
+
+
+def test_layers_doc_examples_run(capsys, run_doc_examples) -> None:
+    assert run_doc_examples("layers.md") >= 1
+    out = capsys.readouterr().out
+    assert "(32, 4, 4) (16, 1, 3, 3)" in out and "(5, 10)" in out and "(4, 0, 1)" in out
+    assert "add Reshape with shape [1, 8, 8]" in out
