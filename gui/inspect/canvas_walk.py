@@ -86,14 +86,15 @@ class CanvasWalk:
         return ids
 
     def _follow_canvas(self) -> None:
-        """The window's document (and with it the canvas) may have changed since the last frame."""
+        """The window's document (and with it the canvas) may have changed since the last frame: a
+        step of another network is nothing to show on this one."""
         if self.canvas_provider is not None:
             scene = self.canvas_provider()
             if scene is not self.scene:
+                had_scene = self.scene is not None
                 self.set_canvas(scene)
-                if self.trace is not None:
-                    self._stale = True
-                    self._update_summary()
+                if had_scene:
+                    self.clear()
 
     def _show_frame(self) -> None:
         """Put the current frame on the canvas (or clear it there)."""
@@ -103,7 +104,7 @@ class CanvasWalk:
         if self.scene is None or not shiboken6.isValid(self.scene):
             return
         frame = self.animator.current
-        if frame is None or not self.isVisible():
+        if frame is None or not self.isVisible() or self._stale:  # no values of another network on the wires
             self.scene.set_step_highlight(None)
             return
         ids = self._node_ids()

@@ -6,6 +6,13 @@ the decision boundary's clicks, and the live weights of the training worker.
 document's own weights in process). While a run is loaded in the worker, traces and gradient checks
 are computed there, on the live weights and optimizer state (``trace``/``check`` commands; training
 pauses first); otherwise a ``SessionSource`` opens the document's data and weights here.
+
+The samples table shows the worker's training and test rows (the ``loaded`` message) with every
+sample's prediction and loss on the live weights (the ``samples`` command, asked again whenever
+training has moved on since), so a misclassified sample is easy to pick.
+
+When the window shows another document (File → New, Open, an example) the inspector forgets the
+old network's samples, trace and check at once, and reads the new document when it is in view.
 """
 from __future__ import annotations
 
@@ -33,6 +40,11 @@ class WorkerSource(TraceSource):
         super().__init__(parent)
         self.controller = controller
         self._request = 0
+        self._samples: dict[str, SampleData] | None = None   # this run's rows (predictions filled in)
+        self._samples_requests: dict[str, int] = {}            # split -> the request its reply must carry
+        self._samples_request = 0                               # (numbered apart from traces and checks)
+        self._samples_steps: int | None = None                 # training steps when they were asked for
+        self.shown: Any = lambda: True   # whether the table is in view (predictions are asked for only then)
         supervisor = controller.supervisor
         # A supervisor that turns "trace"/"check" messages into signals is used without waiting;
         # otherwise each request waits for its reply (supervisor.request), dispatching the rest.
@@ -40,7 +52,10 @@ class WorkerSource(TraceSource):
         if self._async:
             supervisor.traceReceived.connect(self._trace_message)
             supervisor.checkReceived.connect(self._check_message)
+        if hasattr(supervisor, "samplesReceived"):
+            supervisor.samplesReceived.connect(self._samples_message)
         controller.runLoaded.connect(self._run_loaded)
+        controller.runCleared.connect(self._forget)
 
     @staticmethod
     def available(controller: Any) -> bool:
@@ -49,8 +64,40 @@ class WorkerSource(TraceSource):
                 and controller.state in LIVE_STATES)
 
     def samples(self) -> dict[str, SampleData]:
-        info = self.controller.record.info or {}
-        return {split: SampleData.from_loaded(info, split) for split in SPLITS}
+        """The run's rows; their predictions and losses are asked for (and arrive by ``predictionsChanged``)."""
+        if self._samples is None:
+            info = self.controller.record.info or {}
+            self._samples = {split: SampleData.from_loaded(info, split) for split in SPLITS}
+            self._samples_steps = None
+        self.refresh_samples(only_if_trained=True)
+        return self._samples
+
+    def refresh_samples(self, only_if_trained: bool = False) -> None:
+        """Ask the worker for every sample's prediction and loss (``only_if_trained``: unless the
+        last answer is of the weights training has now)."""
+        if self._samples is None or not self.available(self.controller) or not self.shown():
+            return
+        steps = self.controller.record.steps
+        if only_if_trained and self._samples_steps == steps and self._samples_requests:
+            return
+        self._samples_steps = steps
+        for split, data in self._samples.items():
+            if data.size > 0:
+                self._samples_request += 1
+                if self.controller.supervisor.send("samples", split=split, request=self._samples_request):
+                    self._samples_requests[split] = self._samples_request
+
+    def _samples_message(self, message: dict) -> None:
+        split = str(message.get("split", ""))
+        if self._samples is None or message.get("request") != self._samples_requests.get(split):
+            return  # another run's, or an older request's
+        data = self._samples.get(split)
+        if data is not None and data.set_labels(message.get("predicted", ()), message.get("loss", ())):
+            self.predictionsChanged.emit(split)
+
+    def _forget(self) -> None:
+        self._samples = None
+        self._samples_requests.clear()
 
     def describe(self) -> str:
         record = self.controller.record
@@ -65,6 +112,7 @@ class WorkerSource(TraceSource):
             self._use_source()
 
     def _run_loaded(self, info: dict) -> None:
+        self._forget()  # a new run (or Reset): new rows, new predictions
         self.samplesChanged.emit(self.samples())
 
     def _send(self, cmd: str, reply: str, timeout: float, **payload: Any) -> dict | None:
@@ -85,6 +133,8 @@ class WorkerSource(TraceSource):
         return message
 
     def request_trace(self, index: int, split: str = "train") -> None:
+        self.controller.pause()
+        self.refresh_samples(only_if_trained=True)  # training moved on since the table's predictions
         message = self._send("trace", "trace", TRACE_TIMEOUT, index=int(index), split=split)
         if message is not None:
             self._trace_message(message)
@@ -113,8 +163,11 @@ class StepInspectorUI(QObject):
         self.inspector = StepInspector()
         self.inspector.canvas_provider = lambda: window.scene
         self.worker_source = WorkerSource(controller, self) if controller is not None else None
+        if self.worker_source is not None:
+            self.worker_source.shown = lambda: self.inspector.source is self.worker_source and self.dock.isVisible()
         self.local_source: SessionSource | None = None
         self._local_key: Any = None
+        self._model: Any = None   # the document the inspector shows
         self.dock = window._dock("stepInspectorDock", "Step Inspector", self.inspector,
                                  Qt.DockWidgetArea.BottomDockWidgetArea, "actionShowStepInspector")
         self.dock.hide()
@@ -133,8 +186,11 @@ class StepInspectorUI(QObject):
         if boundary is not None and hasattr(boundary, "sampleClicked"):
             boundary.sampleClicked.connect(self.open)
         if controller is not None:
+            controller.runCleared.connect(self._document_maybe_switched)
             controller.runLoaded.connect(self._run_loaded)
             controller.historyReset.connect(self._run_loaded)  # e.g. another document in the window
+            controller.stateChanged.connect(self._state_changed)
+        self.inspector.cleared.connect(self._document_maybe_switched)  # it noticed another canvas
         self.dock.visibilityChanged.connect(self._dock_visible)
 
     # ---- sources -------------------------------------------------------------------------------
@@ -169,13 +225,40 @@ class StepInspectorUI(QObject):
         return True
 
     def _dock_visible(self, visible: bool) -> None:
-        if visible and self.inspector.source is None:  # e.g. shown by a restored window layout
+        if not visible:
+            return
+        self._document_maybe_switched()
+        if self.inspector.source is None:  # e.g. shown by a restored window layout
+            self._use_source()
+        elif self.inspector.source is self.worker_source:
+            self.worker_source.refresh_samples(only_if_trained=True)
+
+    def _document_maybe_switched(self) -> None:
+        """File → New/Open, an example: nothing of the old network stays (samples, trace, check, the
+        ring on the canvas); the new document is read when the inspector is in view."""
+        model = self.window.document
+        if model is self._model:
+            return
+        self._model = model
+        self.local_source, self._local_key = None, None
+        self._pending = None
+        if self.inspector.source is not None or self.inspector.trace is not None:
+            self.inspector.clear()
+        self.inspector.set_canvas(self.window.scene)
+        self.inspector.title_hint = model.title if model is not None else ""
+        if self.dock.isVisible() and model is not None and model.analysis.trainable:
             self._use_source()
 
     def _run_loaded(self, info: dict | None = None) -> None:
         """A run was loaded (or the document changed): the samples (and where traces come from) follow."""
+        self._document_maybe_switched()
         if self.dock.isVisible() and self.inspector.source is not self.worker_source:
             self._use_source()  # the worker's own samplesChanged updates the table when it is the source
+
+    def _state_changed(self, state: str) -> None:
+        """Training paused or finished: the table's predictions catch up with the weights."""
+        if state in ("paused", "finished") and self.inspector.source is self.worker_source:
+            self.worker_source.refresh_samples(only_if_trained=True)
 
     # ---- actions -------------------------------------------------------------------------------
     def show(self) -> None:

@@ -28,6 +28,7 @@ class TraceSource(QObject):
     traceReady = Signal(object, int, str)      # StepTrace, sample index, split
     checkReady = Signal(object, list, str)     # CheckResult, sample indices, split
     samplesChanged = Signal(object)            # {split: SampleData}
+    predictionsChanged = Signal(str)           # split: its SampleData has new predictions and losses
     failed = Signal(str)                       # a one-line reason
 
     live = False
@@ -38,6 +39,9 @@ class TraceSource(QObject):
     def describe(self) -> str:
         """Which weights the traces use, e.g. "the live weights of the training run"."""
         return ""
+
+    def refresh_samples(self) -> None:
+        """Bring every sample's prediction and loss up to date (``predictionsChanged`` when done)."""
 
     def request_trace(self, index: int, split: str = "train") -> None:  # pragma: no cover - interface
         raise NotImplementedError

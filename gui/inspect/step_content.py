@@ -15,7 +15,7 @@ from gui.training.run_record import structure_key
 from .backward import build_backward
 from .forward import build_forward
 from .mathtext import math_html
-from .samples import prediction_text
+from .samples import predicted_label, prediction_text
 from .style import colors
 from .update import OPTIMIZER_TITLES, build_update
 
@@ -36,8 +36,9 @@ class StepContent:
         self._rebuild_pages()
         if index is not None:
             self.picker.select(index, self.split)
-            self.picker.set_result(self.split, index, prediction_text(trace.loss.prediction, trace.task,
-                                                                        trace.class_names), trace.loss.value)
+            prediction = trace.loss.prediction
+            self.picker.set_result(self.split, index, prediction_text(prediction, trace.task, trace.class_names),
+                                   trace.loss.value, predicted_label(prediction, trace.task, trace.class_names))
             if not self._picker_sized:
                 self._size_picker()
         self.animator.set_frames(trace.walk())
@@ -110,10 +111,15 @@ class StepContent:
         return structure_key(self.scene.graph)
 
     def _graph_changed(self) -> None:
-        """A node or wire added or removed, a parameter changed (not a move): the trace is out of date."""
-        if self.trace is not None and not self._stale and self._graph_structure() != self._structure:
-            self._stale = True
+        """A node or wire added or removed, a parameter changed (not a move): the trace is out of date
+        and leaves the canvas; an undo back to the traced network brings it back."""
+        if self.trace is None:
+            return
+        stale = self._graph_structure() != self._structure
+        if stale != self._stale:
+            self._stale = stale
             self._update_summary()
+            self._show_frame()
 
 
 def _samples_text(indices: list[int], split: str) -> str:

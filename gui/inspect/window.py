@@ -54,6 +54,7 @@ class StepInspector(StepContent, CanvasWalk, StepExport, QWidget):
     """The inspector widget (in a dock of the main window, or a window of its own)."""
 
     traceShown = Signal(object)       # the StepTrace now shown
+    cleared = Signal()                # nothing is shown: the document (or its canvas) was replaced
     sampleRequested = Signal(int, str)
     checkRequested = Signal(list, str)
 
@@ -187,7 +188,8 @@ class StepInspector(StepContent, CanvasWalk, StepExport, QWidget):
     def set_source(self, source: TraceSource | None) -> None:
         if self.source is not None:
             for signal, slot in ((self.source.traceReady, self._trace_ready), (self.source.checkReady, self._check_ready),
-                                 (self.source.samplesChanged, self.set_samples), (self.source.failed, self.show_error)):
+                                 (self.source.samplesChanged, self.set_samples), (self.source.failed, self.show_error),
+                                 (self.source.predictionsChanged, self.picker.results_changed)):
                 try:
                     signal.disconnect(slot)
                 except (RuntimeError, TypeError):
@@ -199,8 +201,29 @@ class StepInspector(StepContent, CanvasWalk, StepExport, QWidget):
         source.checkReady.connect(self._check_ready)
         source.samplesChanged.connect(self.set_samples)
         source.failed.connect(self.show_error)
+        source.predictionsChanged.connect(self.picker.results_changed)
         self.set_samples(source.samples())
         self._update_source_label()
+
+    def clear(self) -> None:
+        """Forget the source, the samples, the trace and the check: another document is shown now."""
+        self.set_source(None)
+        self.animator.set_frames([])
+        self.trace = None
+        self.check_result = None
+        self.check_samples = None
+        self.index = None
+        self.split = "train"
+        self._stale = False
+        self._structure = None
+        self._symbols = None
+        self.picker.set_samples({})
+        self.check_page.show_result(None)
+        self._show_empty()
+        self.source_label.setText("")
+        if self.scene is not None and shiboken6.isValid(self.scene):
+            self.scene.set_step_highlight(None)
+        self.cleared.emit()
 
     def set_samples(self, samples: dict[str, SampleData]) -> None:
         self.picker.set_samples(samples)
@@ -231,6 +254,8 @@ class StepInspector(StepContent, CanvasWalk, StepExport, QWidget):
             self.source.request_trace(int(index), split)
 
     def refresh(self) -> None:
+        if self.source is not None:
+            self.source.refresh_samples()
         if self.index is not None:
             self.request_sample(self.index, self.split)
         else:

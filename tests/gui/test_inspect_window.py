@@ -4,8 +4,11 @@ check runs in the worker too."""
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QLabel, QToolButton
 
+from engine.explain.text import num
 from gui.inspect.integration import WorkerSource
 from gui.main_window import EXAMPLES_DIR
 
@@ -20,6 +23,7 @@ def test_inspect_step_uses_the_live_weights_and_the_boundary_click(main_window, 
     action = window.findChild(QAction, "actionInspectStep")
     assert action is not None and window.findChild(QAction, "actionGradientCheck") is not None
 
+    window.findChild(QCheckBox, "trainUntilStopped").click()  # 200 epochs take under a second: never finish first
     controller.play()
     qtbot.waitUntil(lambda: controller.record.steps > 20, timeout=20000)
     action.trigger()
@@ -44,3 +48,97 @@ def test_inspect_step_uses_the_live_weights_and_the_boundary_click(main_window, 
     qtbot.waitUntil(lambda: inspector.check_result is not None, timeout=20000)
     assert inspector.check_result.passed
     assert set(inspector.check_page.table.column("result")) == {"✓ pass"}
+
+
+def open_inspector(window, qtbot):
+    """Train → Inspect Step… on the worker's live weights; returns (ui, inspector) once a step is shown."""
+    controller = window.training.controller
+    qtbot.waitUntil(lambda: WorkerSource.available(controller), timeout=30000)
+    ui = window.step_inspector
+    window.findChild(QAction, "actionInspectStep").trigger()
+    qtbot.waitUntil(lambda: ui.inspector.trace is not None, timeout=10000)
+    return ui, ui.inspector
+
+
+def test_the_sample_table_shows_the_training_rows_with_predictions_to_pick_a_misclassified_one(main_window, qtbot):
+    window = main_window
+    window.open_example(EXAMPLES_DIR / "iris.nnd", ask=False)  # tabular data, initial weights: many wrong
+    ui, inspector = open_inspector(window, qtbot)
+    assert inspector.source is ui.worker_source
+    info = window.training.controller.record.info
+    picker = inspector.picker
+    data = picker.samples["train"]
+    # every sample's prediction and loss arrive from the worker's "samples" reply
+    qtbot.waitUntil(lambda: data.misclassified() is not None, timeout=10000)
+    table, model = picker.table, picker.table.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["#", "true", "predicted", "loss", *info["input_names"]] and len(info["input_names"]) == 4
+    assert model.rowCount() == info["train_size"]
+    features = np.asarray(info["train_features"])
+    assert [model.index(5, c).data() for c in (4, 7)] == [num(float(features[5, 0])), num(float(features[5, 3]))]
+    truth = [info["class_names"][int(k)] for k in info["train_y"]]
+    wrong = 0
+    for row in range(model.rowCount()):
+        predicted = model.index(row, headers.index("predicted")).data()
+        assert model.index(row, headers.index("true")).data() == truth[row]
+        label = predicted[2:].split(" (")[0]  # a traced row also shows its probability: "virginica (0.647)"
+        assert label in info["class_names"]
+        right = label == truth[row]
+        assert predicted.startswith("✓ " if right else "✗ ")
+        wrong += not right
+        assert float(model.index(row, headers.index("loss")).data()) > 0
+    assert wrong > 0 and f"{wrong:,} of {info['train_size']:,} misclassified" in picker.summary.text()
+
+    # only the misclassified ones, and a click on the first explains that sample's step
+    only = window.findChild(QCheckBox, "stepOnlyMisclassified")
+    assert only.isVisible() and only.isEnabled()
+    qtbot.mouseClick(only, Qt.MouseButton.LeftButton)
+    assert model.rowCount() == wrong
+    first = model.index(0, 0)
+    index = int(first.data())
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(first).center())
+    qtbot.waitUntil(lambda: inspector.index == index and inspector.trace.label.startswith(f"train sample {index}"),
+                    timeout=10000)
+    assert model.index(0, headers.index("predicted")).data().startswith("✗")
+    qtbot.mouseClick(only, Qt.MouseButton.LeftButton)
+    assert model.rowCount() == info["train_size"]
+
+    # training moves on: after a pause the table has the new weights' predictions
+    before = data.loss.copy()
+    controller = window.training.controller
+    qtbot.mouseClick(window.findChild(QToolButton, "trainPlay"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.epoch >= 5, timeout=20000)
+    qtbot.mouseClick(window.findChild(QToolButton, "trainPlay"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.state in ("paused", "finished") and not np.array_equal(data.loss, before),
+                    timeout=10000)
+    assert data.loss.mean() < before.mean()
+
+
+def test_the_inspector_follows_file_new_and_open(main_window, qtbot, monkeypatch):
+    window = main_window
+    window.open_example(EXAMPLES_DIR / "xor.nnd", ask=False)
+    ui, inspector = open_inspector(window, qtbot)
+    old_scene = window.scene
+    assert inspector.highlighted_node() == "input_1" and inspector.picker.model.rowCount() > 0
+
+    window.findChild(QAction, "actionNew").trigger()  # File → New: nothing of xor stays
+    assert window.scene is not old_scene
+    assert inspector.trace is None and inspector.check_result is None and inspector.index is None
+    assert inspector.picker.model.rowCount() == 0 and inspector.source is None
+    assert inspector.scene is window.scene and inspector.highlighted_node() is None
+    assert any("Nothing traced yet" in label.text() for label in inspector.forward_page.findChildren(QLabel))
+    assert "xor" not in inspector.summary.text().lower() and "sample" not in inspector.source_label.text()
+    assert not inspector.export_button.isEnabled() and not inspector.check_button.isEnabled()
+
+    # File → Open of another network while the inspector is in view: it reads the new one's rows
+    monkeypatch.setattr(type(window), "_get_open_path", lambda self: str(EXAMPLES_DIR / "iris.nnd"))
+    window.findChild(QAction, "actionOpen").trigger()
+    assert ui.dock.isVisible() and inspector.trace is None
+    qtbot.waitUntil(lambda: inspector.picker.model.columnCount() == 8 and inspector.picker.model.rowCount() > 0,
+                    timeout=15000)
+    names = inspector.picker.samples["train"].feature_names
+    assert inspector.picker.model.headers == ["#", "true", "predicted", "loss", *names] and len(names) == 4
+    inspector.picker.select(3, emit=True)
+    qtbot.waitUntil(lambda: inspector.trace is not None and inspector.index == 3, timeout=10000)
+    assert inspector.trace.class_names == ["setosa", "versicolor", "virginica"]
+    assert inspector.highlighted_node() in {n.name for n in window.document.graph}
