@@ -24,6 +24,7 @@ TEMPLATE_NAMES = frozenset("""
     np math csv sys Path torch nn F x w z self main read_csv decode preprocess network network_output predict
     predict_proba predict_labels load load_npz weights dense batchnorm linear sigmoid tanh relu leaky_relu elu
     gelu softplus silu step softmax dtype feature_mean feature_std target_mean target_std training
+    conv2d max_pool2d avg_pool2d global_avg_pool2d windows CONV_COLUMNS
     NeuroCanvasNet WEIGHTS_FILE DTYPE CHUNK TASK CLASS_NAMES INPUT_NAMES INPUT_SHAPE FEATURES MEAN STD
     TARGET_MEAN TARGET_STD NPZ_KEYS GELU_C X X_raw
 """.split())
@@ -53,16 +54,24 @@ def write_script(doc_or_net: Any, path: str | os.PathLike[str], preprocessor: An
     return [script, weights]
 
 
-def statement(s: Step, var: dict[str, str], forms: dict[str, str], activation: Callable[[Any, str], str]) -> str:
-    """``<node> = <expression>`` for one layer: ``forms[s.type]`` filled in with the inputs (``x``,
-    ``xs``, ``plus``), the layer's attribute (``me``), its weights (``w_<param>``, ``bias``: ", " and
-    the bias or nothing) and ``eps``; then its activation, if it has one."""
+Form = str | Callable[[Step], str]
+
+
+def statement(s: Step, var: dict[str, str], forms: dict[str, Form], activation: Callable[[Any, str], str]) -> str:
+    """``<node> = <expression>`` for one layer: ``forms[s.type]`` (a template, or a function of the
+    step giving one) filled in with the inputs (``x``, ``xs``, ``plus``), the layer's attribute
+    (``me``), its weights (``w_<param>``, ``bias``: ", " and the bias or nothing), ``eps``, and for
+    image layers ``k`` (kernel or pool size), ``stride``, ``pads`` (top, left, bottom, right) and
+    ``shape`` (the output shape per sample); then its activation, if it has one."""
     xs = [var[i] for i in s.inputs]
     weights = {f"w_{k}": f'w["{s.name}/{k}"]' for k in s.weights}
+    c = s.config
     fields = dict(x=xs[0], xs=", ".join(xs), plus=" + ".join(xs), me=f"self.{var[s.name]}",
-                  bias=f", {weights['w_b']}" if "w_b" in weights else "", eps=repr(float(s.config.get("epsilon", 0))),
-                  **weights)
-    expr = forms[s.type].format(**fields)
+                  bias=f", {weights['w_b']}" if "w_b" in weights else "", eps=repr(float(c.get("epsilon", 0))),
+                  k=int(c.get("kernel_size", c.get("pool_size", 0))), stride=int(c.get("stride", 1)),
+                  pads=repr(s.pads), shape=repr(tuple(s.output_shape)), **weights)
+    form = forms[s.type]
+    expr = (form if isinstance(form, str) else form(s)).format(**fields)
     if s.activation is not None:
         expr = activation(s.activation, expr)
     return f"{var[s.name]} = {expr}"

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..atomic import atomic_write_bytes
 from ..errors import NeuroCanvasError
+from ..layers.conv_geometry import conv_output  # noqa: F401  (the engine's one definition of the geometry)
 
 
 class ExportError(NeuroCanvasError, ValueError):
@@ -97,3 +98,4 @@ def write_weights(net: Any, path: Path) -> Path:
     """The network's weights and BatchNorm statistics as ``<node name>/<param>`` arrays."""
     atomic_write_bytes(path, npz_bytes(net.get_weights()))
     return path
+

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..atomic import atomic_write_text
 from .common import ExportError, resolve, target_path
-from .plan import plan
+from .plan import Step, plan
 
 FORMAT = "neurocanvas.weights"
 VERSION = 1
@@ -27,11 +27,7 @@ def to_json_dict(net: Any, preprocessor: Any = None) -> dict[str, Any]:
         "dtype": p.dtype.name,
         "input": {"name": p.input_name, "shape": list(p.input_shape)},
         "output": {"name": p.output_name, "shape": list(p.output_shape)},
-        "layers": [
-            {"name": s.name, "type": s.type, "inputs": list(s.inputs), "output_shape": list(s.output_shape),
-             "config": s.config}
-            for s in p.steps
-        ],
+        "layers": [_layer(s) for s in p.steps],
         "weights": {
             key: {"shape": list(a.shape), "dtype": a.dtype.name, "data": a.tolist()}
             for key, a in net.get_weights().items()
@@ -39,6 +35,15 @@ def to_json_dict(net: Any, preprocessor: Any = None) -> dict[str, Any]:
         "preprocessing": None if pre is None else pre.to_dict(),
         "class_names": None if pre is None or not pre.is_classification else list(pre.class_names),
     }
+
+
+def _layer(s: Step) -> dict[str, Any]:
+    """One layer; Conv2D also gives its zero padding in pixels, [top, left, bottom, right]."""
+    out = {"name": s.name, "type": s.type, "inputs": list(s.inputs), "output_shape": list(s.output_shape),
+           "config": s.config}
+    if s.type == "Conv2D":
+        out["pads"] = list(s.pads)
+    return out
 
 
 def export_json(net: Any, path: str | os.PathLike[str], preprocessor: Any = None) -> list[Path]:

@@ -2,7 +2,8 @@
 
 The script repeats NeuroCanvas's inference with the same NumPy operations in the same order and
 dtype (preprocessing in float64, the network in the network's dtype, 8,192 rows per pass), so
-its predictions equal ``Network.predict`` exactly.
+its predictions equal ``Network.predict`` exactly. Conv2D is im2col with one batched matmul, as
+the engine's, with the windows taken by ``sliding_window_view``; no loop runs over samples.
 """
 from __future__ import annotations
 
@@ -56,18 +57,71 @@ def gelu(z):  # the tanh approximation
     return e''',
 }
 
+# Helpers by name, written out when a layer of the types in NEEDS is in the network.
 LAYERS = {
-    "Dense": '''def dense(x, W, b=None):
+    "dense": '''def dense(x, W, b=None):
     z = x @ W
     if b is not None:
         z += b
     return z''',
-    "BatchNorm": '''def batchnorm(x, gamma, beta, mean, var, eps):
+    "batchnorm": '''def batchnorm(x, gamma, beta, mean, var, eps):
     """Inference: running statistics over axis 1 (features or channels)."""
     shape = (1, -1) + (1,) * (x.ndim - 2)
     inv_std = 1.0 / np.sqrt(var.reshape(shape) + eps)
     return (x - mean.reshape(shape)) * (inv_std * gamma.reshape(shape)) + beta.reshape(shape)''',
+    "windows": '''def windows(x, k, stride):
+    """The k x k windows of images x (N, C, H, W), every stride pixels: a view (N, C, OH, OW, k, k)."""
+    v = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3))
+    return v[:, :, ::stride, ::stride]''',
+    "conv2d": '''CONV_COLUMNS = 1 << 22  # im2col values per pass, as NeuroCanvas (bounds the memory)
+
+
+def conv2d(x, W, b=None, stride=1, pads=(0, 0, 0, 0)):
+    """Cross-correlation of images x (N, C, H, W) with W (filters, C, k, k) after zero padding
+    pads = (top, left, bottom, right): im2col columns (N, C*k*k, OH*OW), one batched matmul."""
+    top, left, bottom, right = pads
+    if top or left or bottom or right:
+        x = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    f, c, k, _ = W.shape
+    W2 = W.reshape(f, c * k * k)
+    n, oh, ow = x.shape[0], (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
+    z = np.empty((n, f, oh, ow), dtype=W.dtype)
+    step = max(1, CONV_COLUMNS // max(1, c * k * k * oh * ow))
+    for i in range(0, n, step):
+        cols = windows(x[i : i + step], k, stride).transpose(0, 1, 4, 5, 2, 3)
+        cols = cols.reshape(len(cols), c * k * k, oh * ow)
+        np.matmul(W2, cols, out=z[i : i + step].reshape(len(cols), f, oh * ow))
+    if b is not None:
+        z += b[:, None, None]
+    return z''',
+    "max_pool2d": '''def max_pool2d(x, k, stride):
+    """The largest value of each k x k window (no padding)."""
+    v = windows(x, k, stride)
+    out = v[:, :, :, :, 0, 0].copy()
+    for i in range(k):
+        for j in range(k):
+            np.maximum(out, v[:, :, :, :, i, j], out=out)
+    return out''',
+    "avg_pool2d": '''def avg_pool2d(x, k, stride):
+    """The mean of each k x k window (no padding), summed in NeuroCanvas's order."""
+    v = windows(x, k, stride)
+    out = v[:, :, :, :, 0, 0].copy()
+    for i in range(k):
+        for j in range(k):
+            if i or j:
+                out += v[:, :, :, :, i, j]
+    out *= 1.0 / (k * k)
+    return out''',
+    "global_avg_pool2d": '''def global_avg_pool2d(x):
+    """(N, C, H, W) -> (N, C): the mean of each channel."""
+    n, c, h, w = x.shape
+    out = np.sum(x.reshape(n, c, h * w), axis=2)
+    out *= 1.0 / (h * w)
+    return out''',
 }
+NEEDS = {"dense": ("Dense",), "batchnorm": ("BatchNorm",), "windows": ("Conv2D", "MaxPool2D", "AvgPool2D"),
+         "conv2d": ("Conv2D",), "max_pool2d": ("MaxPool2D",), "avg_pool2d": ("AvgPool2D",),
+         "global_avg_pool2d": ("GlobalAveragePooling2D",)}
 
 
 def call_activation(act: Any, z: str) -> str:
@@ -81,7 +135,7 @@ def call_activation(act: Any, z: str) -> str:
 
 
 # Each layer as an expression (see codegen.statement); the activation is applied after it.
-FORMS = {
+FORMS: dict[str, codegen.Form] = {
     "Dense": "dense({x}, {w_W}{bias})",
     "Activation": "{x}",
     "Softmax": "{x}",
@@ -90,6 +144,11 @@ FORMS = {
     "Add": "{plus}",
     "Concat": "np.concatenate([{xs}], axis=1)",
     "Flatten": "{x}.reshape({x}.shape[0], -1)",
+    "Reshape": "{x}.reshape({x}.shape[0], *{shape})",
+    "Conv2D": "conv2d({x}, {w_W}{bias}, stride={stride}, pads={pads})",
+    "MaxPool2D": "max_pool2d({x}, {k}, {stride})",
+    "AvgPool2D": "avg_pool2d({x}, {k}, {stride})",
+    "GlobalAveragePooling2D": "global_avg_pool2d({x})",
 }
 
 
@@ -98,7 +157,8 @@ def _helpers(p: Plan) -> str:
     if "silu" in used:
         used.add("sigmoid")
     parts = [src for name, src in ACTIVATIONS.items() if name in used]
-    parts += [src for kind, src in LAYERS.items() if any(s.type == kind for s in p.steps)]
+    types = {s.type for s in p.steps}
+    parts += [src for name, src in LAYERS.items() if types.intersection(NEEDS[name])]
     return "\n\n\n".join(parts)
 
 

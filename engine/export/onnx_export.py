@@ -23,7 +23,7 @@ import numpy as np
 
 from ..atomic import atomic_write_bytes
 from .common import ExportError, Source, resolve, target_path
-from .plan import Activation, Plan, plan
+from .plan import Activation, Plan, Step, plan
 
 DEFAULT_OPSET = 17
 MIN_OPSET = 17
@@ -111,6 +111,30 @@ def _activation(b: _Builder, act: Activation, x: str, out: str, opset: int) -> s
     raise ExportError(f"The activation {fn!r} has no ONNX translation")
 
 
+_SPATIAL = ("Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAveragePooling2D", "Reshape")
+
+
+def _spatial(b: _Builder, s: Step, x: str, w: dict[str, str], out: str, opset: int) -> str:
+    """Append the image layers (batch layout NCHW, as ONNX's own)."""
+    c = s.config
+    if s.type == "Conv2D":
+        k, stride, act = int(c["kernel_size"]), int(c["stride"]), s.activation
+        conv_out = out if act.function == "linear" else f"{s.name}/z"  # type: ignore[union-attr]
+        b.op("Conv", [x, w["W"]] + ([w["b"]] if "b" in w else []), conv_out, kernel_shape=[k, k],
+             strides=[stride, stride], pads=list(s.pads), dilations=[1, 1], group=1)
+        return conv_out if conv_out == out else _activation(b, act, conv_out, out, opset)  # type: ignore[arg-type]
+    if s.type in ("MaxPool2D", "AvgPool2D"):
+        k, stride = int(c["pool_size"]), int(c["stride"])
+        return b.op("MaxPool" if s.type == "MaxPool2D" else "AveragePool", [x], out, kernel_shape=[k, k],
+                    strides=[stride, stride])
+    if s.type == "GlobalAveragePooling2D":  # (N, C, H, W) -> (N, C, 1, 1) -> (N, C)
+        pooled = b.op("GlobalAveragePool", [x], f"{s.name}/pooled")
+        return b.op("Flatten", [pooled], out, axis=1)
+    # Reshape: 0 keeps the batch dimension as it is
+    shape = b.const(f"{s.name}/shape", [0, *s.output_shape], np.int64)
+    return b.op("Reshape", [x, shape], out)
+
+
 def _network(b: _Builder, p: Plan, opset: int) -> str:
     """Append every layer; returns the name of the output node's tensor."""
     for s in p.steps:
@@ -125,6 +149,8 @@ def _network(b: _Builder, p: Plan, opset: int) -> str:
             else:
                 z = b.op("Gemm", gemm_inputs, f"{s.name}/z")
                 _activation(b, act, z, out, opset)  # type: ignore[arg-type]
+        elif s.type in _SPATIAL:
+            _spatial(b, s, xs[0], w, out, opset)
         elif act is not None:  # Activation, Softmax
             _activation(b, act, xs[0], out, opset)
         elif s.type == "Dropout":

@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from .common import ExportError
+from .common import ExportError, conv_output
 
 # The layer types every exporter handles (Input and Loss are not steps: Loss is training-only).
-SUPPORTED = ("Dense", "Activation", "Softmax", "Dropout", "BatchNorm", "Add", "Concat", "Flatten")
+SUPPORTED = ("Dense", "Conv2D", "Activation", "Softmax", "Dropout", "BatchNorm", "Add", "Concat", "Flatten",
+             "Reshape", "MaxPool2D", "AvgPool2D", "GlobalAveragePooling2D")
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,9 @@ class Step:
 
     @property
     def activation(self) -> Activation | None:
-        """The activation this step applies (Dense, Activation, Softmax); None for the others."""
+        """The activation this step applies (Dense, Conv2D, Activation, Softmax); None for the others."""
         c = self.config
-        if self.type == "Dense":
+        if self.type in ("Dense", "Conv2D"):
             fn = c["activation"]
         elif self.type == "Activation":
             fn = c["function"]
@@ -63,6 +64,16 @@ class Step:
             bias = "" if c["use_bias"] else ", no bias"
             units = f"{c['units']} unit" + ("s" if c["units"] != 1 else "")
             return f"Dense {units}, {self.activation.describe()}{bias}"  # type: ignore[union-attr]
+        if self.type == "Conv2D":
+            bias = "" if c["use_bias"] else ", no bias"
+            k, stride = int(c["kernel_size"]), int(c["stride"])
+            return (f"Conv2D {c['filters']} × {k}×{k}, stride {stride}, {self.padding_text()}, "
+                    f"{self.activation.describe()}{bias}")  # type: ignore[union-attr]
+        if self.type in ("MaxPool2D", "AvgPool2D"):
+            k = int(c["pool_size"])
+            return f"{self.type} {k}×{k}, stride {int(c['stride'])}"
+        if self.type == "Reshape":
+            return f"Reshape to {_shape(self.output_shape)}"
         if self.type == "Activation":
             return f"Activation {self.activation.describe()}"  # type: ignore[union-attr]
         if self.type == "Dropout":
@@ -70,6 +81,21 @@ class Step:
         if self.type == "BatchNorm":
             return f"BatchNorm epsilon {c['epsilon']:g} (running statistics)"
         return self.type
+
+    @property
+    def pads(self) -> tuple[int, int, int, int]:
+        """Conv2D's zero padding (top, left, bottom, right): all 0 for "valid"; TF/Keras "same"
+        (out = ceil(in / stride), an odd total puts the extra row or column at the bottom/right)."""
+        if self.type != "Conv2D":
+            return (0, 0, 0, 0)
+        return conv_pads(self.input_shapes[0][1:], int(self.config["kernel_size"]), int(self.config["stride"]),
+                         str(self.config["padding"]))
+
+    def padding_text(self) -> str:
+        top, left, bottom, right = self.pads
+        if not any(self.pads):
+            return f'padding "{self.config["padding"]}"'
+        return f'padding "{self.config["padding"]}" (top {top}, left {left}, bottom {bottom}, right {right})'
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,12 @@ class Plan:
 
 def _shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def conv_pads(size: tuple[int, ...], k: int, stride: int, padding: str) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right) for an image of ``size`` (H, W): the engine's own rule."""
+    (_, top, bottom), (_, left, right) = (conv_output(n, k, stride, padding) for n in size)
+    return (top, left, bottom, right)
 
 
 def plan(net: Any) -> Plan:

@@ -3,7 +3,9 @@
 The module takes raw features: the feature map and the standardisation run inside ``forward``
 (statistics as float64 buffers), then one submodule or function per layer, in the graph's order.
 Dense ``W`` (inputs, units) becomes ``nn.Linear.weight`` (units, inputs), transposed on loading;
-BatchNorm's running statistics become the BatchNorm module's buffers. Generated text needs torch
+Conv2D ``W`` (filters, in_channels, k, k) is ``nn.Conv2d.weight`` as it is, and "same" padding with
+unequal sides (TF/Keras: the odd pixel after) is an ``F.pad`` before the convolution; BatchNorm's
+running statistics become the BatchNorm module's buffers. Generated text needs torch
 and NumPy, never NeuroCanvas; NeuroCanvas itself does not need torch to write it.
 """
 from __future__ import annotations
@@ -44,6 +46,15 @@ def _module(s: Step, factory: str) -> str | None:
     if s.type == "Dense":
         bias = "" if c["use_bias"] else ", bias=False"
         return f"nn.Linear({s.input_shapes[0][0]}, {c['units']}{bias}{factory})"
+    if s.type == "Conv2D":
+        k, stride = int(c["kernel_size"]), int(c["stride"])
+        top, left, _, _ = s.pads
+        padding = f", padding=({top}, {left})" if _symmetric(s) and any(s.pads) else ""
+        bias = "" if c["use_bias"] else ", bias=False"
+        return f"nn.Conv2d({s.input_shapes[0][0]}, {c['filters']}, {k}, stride={stride}{padding}{bias}{factory})"
+    if s.type in ("MaxPool2D", "AvgPool2D"):
+        kind = "MaxPool2d" if s.type == "MaxPool2D" else "AvgPool2d"
+        return f"nn.{kind}({int(c['pool_size'])}, stride={int(c['stride'])})"
     if s.type == "Dropout":
         return f"nn.Dropout({float(c['rate'])!r})  # identity in eval mode"
     if s.type == "BatchNorm":
@@ -57,8 +68,27 @@ def _module(s: Step, factory: str) -> str | None:
     return None
 
 
+def _symmetric(s: Step) -> bool:
+    top, left, bottom, right = s.pads
+    return top == bottom and left == right
+
+
+def _conv_form(s: Step) -> str:
+    """nn.Conv2d pads symmetrically; TF-style "same" with an odd total pads one more row/column at
+    the bottom/right, which F.pad does first."""
+    if _symmetric(s):
+        return "{me}({x})"
+    top, left, bottom, right = s.pads
+    return f"{{me}}(F.pad({{x}}, ({left}, {right}, {top}, {bottom})))"
+
+
 # Each layer as an expression (see codegen.statement); the activation is applied after it.
-FORMS = {
+FORMS: dict[str, codegen.Form] = {
+    "Conv2D": _conv_form,
+    "MaxPool2D": "{me}({x})",
+    "AvgPool2D": "{me}({x})",
+    "GlobalAveragePooling2D": "{x}.mean(dim=(2, 3))",
+    "Reshape": "{x}.reshape({x}.shape[0], *{shape})",
     "Dense": "{me}({x})",
     "Activation": "{x}",
     "Softmax": "{x}",
@@ -71,6 +101,7 @@ FORMS = {
 
 
 _NPZ_PARAMS = {"Dense": (("weight", "W", True), ("bias", "b", False)),
+               "Conv2D": (("weight", "W", False), ("bias", "b", False)),  # W: (filters, in, k, k) in both
                "BatchNorm": (("weight", "gamma", False), ("bias", "beta", False),
                              ("running_mean", "running_mean", False), ("running_var", "running_var", False))}
 
