@@ -1,7 +1,9 @@
-"""The training panel (a dock): the transport (Play/Pause, Step, Reset, Stop, epoch, steps per second,
-status) above a scrolling column of the data section (dataset, noise, split, seed, preview, input
-features) and the settings section (optimizer, learning rate, schedule, batch size, epochs,
-regularization, weight seed).
+"""The training panel (a dock). Always in view, even in a short dock: the transport (Play/Pause,
+Step, Reset, Stop; epoch, status, steps per second) and the settings people turn most (learning
+rate, batch size, optimizer, epochs) in a compact grid. Below, scrolling, two sections that fold:
+"More training settings" (the optimizer's hyperparameters, schedule, regularization, weight seed;
+folded at first, its header says what they are) and "Data" (dataset, noise, split, seed, preview,
+input features; open).
 
 The panel edits the document through undo commands and shows what the training controller says;
 it does not talk to the worker itself. ``hub`` (gui.training.commands.SettingsHub) tells it when
@@ -13,21 +15,15 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from gui.document import DocumentModel
 from gui.training.commands import SettingsHub
 
+from .collapsible import CollapsibleSection
 from .dataset_section import DatasetSection
-from .theme import scaled_font
 from .training_settings import TrainingSettings
 from .training_transport import STATE_TEXT, TransportBar
-
-
-def _heading(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setFont(scaled_font(parent, 1.08, bold=True))
-    return label
 
 
 def _rule(parent: QWidget) -> QFrame:
@@ -53,13 +49,14 @@ class TrainingPanel(QWidget):
         body = QWidget()
         body.setObjectName("trainingPanelBody")
         column = QVBoxLayout(body)
-        column.setContentsMargins(8, 6, 8, 8)
+        column.setContentsMargins(8, 4, 8, 8)
         column.setSpacing(6)
-        column.addWidget(_heading("Data", body))
-        column.addWidget(self.data)
+        self.advanced = CollapsibleSection("trainingAdvanced", "More training settings", self.settings,
+                                           expanded=False, parent=body)
+        column.addWidget(self.advanced)
         column.addWidget(_rule(body))
-        column.addWidget(_heading("Training", body))
-        column.addWidget(self.settings)
+        self.data_section = CollapsibleSection("trainingData", "Data", self.data, expanded=True, parent=body)
+        column.addWidget(self.data_section)
         column.addStretch(1)
         self.scroll = QScrollArea(self)
         self.scroll.setObjectName("trainingScroll")
@@ -73,13 +70,13 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         top = QWidget(self)
+        top.setObjectName("trainingPanelTop")
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(8, 8, 8, 6)
+        top_layout.setSpacing(6)
         top_layout.addWidget(self.transport)
-        rate = QHBoxLayout()  # the knob people turn while watching: always in view, not scrolled away
-        rate.addWidget(QLabel("Learning rate"))
-        rate.addWidget(self.settings.learning_rate, 1)
-        top_layout.addLayout(rate)
+        top_layout.addWidget(self.settings.quick)  # the knobs people turn while watching: never scrolled away
+        top_layout.addWidget(self.settings.error)
         layout.addWidget(top)
         layout.addWidget(_rule(self))
         layout.addWidget(self.scroll, 1)
@@ -94,12 +91,14 @@ class TrainingPanel(QWidget):
         self.model = model
         self.data.set_document(model)
         self.settings.set_document(model)
+        self.advanced.set_summary(self.settings.summary())
         self._sticky = ""
         self.transport.show_progress(0, 0, 0.0)
 
     def refresh(self) -> None:
         self.data.refresh()
         self.settings.refresh()
+        self.advanced.set_summary(self.settings.summary())
 
     # ---- what the controller says ----------------------------------------------------------
     # A message stays until the person acts (Play, Step, Reset, Stop) or training starts: the state

@@ -1,7 +1,8 @@
-"""The training panel's settings section: optimizer and its hyperparameters, learning rate
-(Playground's list plus free entry; the panel shows it beside the transport, always in view),
-learning-rate schedule, batch size, epochs or "until stopped", regularization and its rate, and
-the weight seed.
+"""The training panel's settings: the ones people turn most — learning rate (Playground's list plus
+free entry), batch size, optimizer, epochs or "until stopped" — in ``quick``, a compact grid the
+panel keeps in view under the transport; the rest — the optimizer's hyperparameters, the
+learning-rate schedule, regularization and its rate, the weight seed — in this widget, which the
+panel folds into "More training settings" (``summary()`` says what they are while folded).
 
 Each change is an undo command on the document's stack (gui.training.commands); the controller
 pushes the live ones (learning rate, L1/L2, batch size, epochs) to a running worker at once.
@@ -12,7 +13,7 @@ import math
 from typing import Any, Callable
 
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.hyperparams import HyperParam
 from engine.optim import OPTIMIZERS, SCHEDULE_PARAMS
@@ -137,18 +138,33 @@ class TrainingSettings(QWidget):
         self.error = text_label(self, "trainSettingsError", wrap=True)
         self.error.hide()
 
+        # In view under the transport: two pairs a row (a 1280×800 window shows them without scrolling).
+        self.quick = QWidget()
+        self.quick.setObjectName("trainQuickSettings")
+        grid = QGridLayout(self.quick)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(4)
+        for row, col, text, field in ((0, 0, "Learning rate", self.learning_rate), (0, 2, "Batch size", self.batch_size),
+                                      (1, 0, "Optimizer", self.optimizer), (1, 2, "Epochs", self.epochs)):
+            label = QLabel(text, self.quick)
+            label.setBuddy(field)
+            grid.addWidget(label, row, col)
+            grid.addWidget(field, row, col + 1)
+            field.setMinimumWidth(64)
+        grid.addWidget(self.until_stopped, 2, 3)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+
+        # Folded away by the panel: set once, or by people who know what they are for.
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Optimizer", self.optimizer)
+        self.optimizer_params_label = QLabel("", self)
+        form.addRow(self.optimizer_params_label)
         form.addRow(self.optimizer_params)
         form.addRow("Schedule", self.schedule)
         form.addRow(self.schedule_params)
-        form.addRow("Batch size", self.batch_size)
-        epochs = QHBoxLayout()
-        epochs.addWidget(self.epochs, 1)
-        epochs.addWidget(self.until_stopped)
-        form.addRow("Epochs", epochs)
         reg = QHBoxLayout()
         reg.addWidget(self.regularization, 1)
         reg.addWidget(self.regularization_rate, 1)
@@ -157,7 +173,6 @@ class TrainingSettings(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addWidget(self.error)
 
     # ---- showing the document --------------------------------------------------------------
     def set_document(self, model: DocumentModel | None) -> None:
@@ -183,6 +198,9 @@ class TrainingSettings(QWidget):
                                 cfg.schedule_params, "schedule")
             self.schedule_params.setVisible(bool(self._schedule_editors))
             self.optimizer_params.setVisible(bool(self._editors))
+            title = OPTIMIZER_TITLES.get(cfg.optimizer, cfg.optimizer)
+            self.optimizer_params_label.setText(f"{title}'s settings")
+            self.optimizer_params_label.setVisible(bool(self._editors))
             self.batch_size.setValue(int(cfg.batch_size))
             self.until_stopped.setChecked(not cfg.epochs)
             self.epochs.setEnabled(bool(cfg.epochs))
@@ -196,6 +214,17 @@ class TrainingSettings(QWidget):
             self.seed.setValue(int(cfg.seed))
         finally:
             self._refreshing = False
+
+    def summary(self) -> str:
+        """The folded settings in a line: "Constant schedule · no regularization · weight seed 0"."""
+        if self.model is None:
+            return ""
+        cfg = self.config
+        schedule = SCHEDULE_TITLES.get(cfg.schedule, cfg.schedule)
+        l1, l2 = float(cfg.l1), float(cfg.l2)
+        kind = REGULARIZATION[(1 if l1 else 0) + (2 if l2 else 0)]
+        reg = "no regularization" if kind == "None" else f"{kind} {format_rate(max(l1, l2))}"
+        return f"{schedule} schedule · {reg} · weight seed {int(cfg.seed)}"
 
     def _optimizer_hyperparams(self) -> tuple[HyperParam, ...]:
         cls = OPTIMIZERS.get(self.config.optimizer)

@@ -88,16 +88,17 @@ class TransportBar(QWidget):
         buttons.setSpacing(4)
         for button in (self.play, self.step, self.reset, self.stop):
             buttons.addWidget(button)
+        # One line under the buttons: "Epoch 12   Training   1,250 steps/s" (a long message wraps in place).
         counters = QHBoxLayout()
-        counters.addWidget(self.epoch_label)
-        counters.addStretch(1)
-        counters.addWidget(self.steps_label)
+        counters.setSpacing(10)
+        counters.addWidget(self.epoch_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        counters.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
+        counters.addWidget(self.steps_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(buttons)
         layout.addLayout(counters)
-        layout.addWidget(self.status)
         self.show_progress(0, 0, 0.0)
 
     def set_playing(self, playing: bool) -> None:
