@@ -14,16 +14,20 @@ import numpy as np
 
 from .. import registry
 from ..errors import ShapeError
+from ..fastmath import col_sum, ones
 from ..initializers import INITIALIZERS, initialize
 from ..params import ParamSpec
 from .activation_functions import OUTPUT_ACTIVATIONS, make_activation
 from .base import Layer, Shape, fmt_shape
-from .conv_geometry import PADDINGS, conv_output, gather, scatter_add
+from .conv_geometry import PADDINGS, conv_output, gather, gather_matrix, scatter_add
 from .dense import activation_params
 
 # Inference on a large batch gathers its columns in chunks, so predicting 8,192 images never
 # allocates gigabytes of columns (each chunk's columns stay below this many values).
 _INFER_COLS = 1 << 22
+# Below this many entries in the im2col matrix of one channel (h·w · k·k·oh·ow), gathering and
+# scattering are matmuls with that 0/1 matrix (an 8 × 8 map with a 3 × 3 kernel: 36,864).
+_MATRIX_ENTRIES = 40_000
 
 
 class Conv2DLayer(Layer):
@@ -40,6 +44,8 @@ class Conv2DLayer(Layer):
         self.ow, self.pl, self.pr = conv_output(w, k, s, config["padding"])
         self.padded = (h + self.pt + self.pb, w + self.pl + self.pr)
         self.pad = bool(self.pt or self.pb or self.pl or self.pr)
+        self.small = h * w * k * k * self.oh * self.ow <= _MATRIX_ENTRIES
+        self._G: dict[np.dtype, np.ndarray] = {}
         self.x = self.z = self.a = self.cols = None
 
     def param_shapes(self) -> dict[str, Shape]:
@@ -85,9 +91,21 @@ class Conv2DLayer(Layer):
         xp[:, :, pt:pt + h, pl:pl + w] = x
         return xp
 
+    def _gather_matrix(self, dtype: np.dtype) -> np.ndarray:
+        G = self._G.get(dtype)
+        if G is None:
+            _, h, w = self.in_shapes[0]
+            G = self._G[dtype] = gather_matrix(h, w, self.k, self.stride, self.oh, self.ow, self.pt, self.pl, dtype)
+        return G
+
     def _columns(self, x: np.ndarray, key: str) -> np.ndarray:
         n = x.shape[0]
         k = self.k
+        if self.small:
+            c = self.in_c
+            G = self._gather_matrix(x.dtype)
+            cols = np.matmul(x.reshape(n * c, -1), G, out=self.scratch(key, (n * c, G.shape[1]), x.dtype))
+            return cols.reshape(n, c * k * k, self.oh * self.ow)
         cols = self.scratch(key, (n, self.in_c, k, k, self.oh, self.ow), x.dtype)
         gather(self._padded_input(x, key + "_pad"), k, self.stride, self.oh, self.ow, cols)
         return cols.reshape(n, self.in_c * k * k, self.oh * self.ow)
@@ -134,13 +152,17 @@ class Conv2DLayer(Layer):
         cols = self.cols
         # Σ_n dz[n] @ cols[n]ᵀ: N small matmuls into a scratch stack, then one sum over the batch.
         per = np.matmul(dz3, cols.transpose(0, 2, 1), out=self.scratch("gW_n", (n, f, cols.shape[1]), dz.dtype))
-        np.sum(per, axis=0, out=self.gW2)
+        col_sum(per.reshape(n, -1), out=self.gW.reshape(-1))
         if self.gb is not None:
-            np.sum(dz3, axis=(0, 2), out=self.gb)
+            np.matmul(col_sum(dz.reshape(n, -1)).reshape(f, -1), ones(dz3.shape[2], dz.dtype), out=self.gb)
         if not self.need_dx:
             return None
         dcols = np.matmul(self.W2.T, dz3, out=self.scratch("dcols", cols.shape, dz.dtype))
         c, h, w = self.in_shapes[0]
+        if self.small:
+            G = self._gather_matrix(dz.dtype)
+            dx = np.matmul(dcols.reshape(n * c, -1), G.T, out=self.scratch("dx", (n * c, h * w), dz.dtype))
+            return dx.reshape(n, c, h, w)
         hp, wp = self.padded
         dxp = self.scratch("dx", (n, c, hp, wp), dz.dtype)
         dxp.fill(0)

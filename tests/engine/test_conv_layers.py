@@ -89,10 +89,20 @@ CONV_CASES = [
 ]
 
 
+@pytest.fixture(params=["matrix", "slices"])
+def im2col(request, monkeypatch) -> str:
+    """Both ways of gathering columns: a 0/1 matmul (small maps) and k² strided slices (large maps)."""
+    import engine.layers.conv as conv
+
+    monkeypatch.setattr(conv, "_MATRIX_ENTRIES", 10**9 if request.param == "matrix" else 0)
+    return request.param
+
+
 @pytest.mark.parametrize("in_shape,filters,k,stride,padding", CONV_CASES)
-def test_conv_forward_matches_naive_loops(in_shape, filters, k, stride, padding) -> None:
+def test_conv_forward_matches_naive_loops(im2col, in_shape, filters, k, stride, padding) -> None:
     layer = make_layer("Conv2D", [in_shape], filters=filters, kernel_size=k, stride=stride, padding=padding,
                        activation="linear")
+    assert layer.small == (im2col == "matrix")
     randomize(layer)
     x = np.random.default_rng(0).normal(size=(3,) + in_shape)
     expected = conv_reference(x, layer.params["W"], layer.params["b"], stride, padding)
@@ -102,7 +112,7 @@ def test_conv_forward_matches_naive_loops(in_shape, filters, k, stride, padding)
 
 
 @pytest.mark.parametrize("in_shape,filters,k,stride,padding", CONV_CASES)
-def test_conv_gradient(in_shape, filters, k, stride, padding) -> None:
+def test_conv_gradient(im2col, in_shape, filters, k, stride, padding) -> None:
     layer = make_layer("Conv2D", [in_shape], filters=filters, kernel_size=k, stride=stride, padding=padding,
                        activation="tanh")
     randomize(layer)
@@ -128,7 +138,7 @@ def test_conv_weights_are_oihw_with_he_fan_in() -> None:
     assert np.abs(layer.params["W"]).max() <= limit and np.abs(layer.params["W"]).max() > 0.9 * limit
 
 
-def test_conv_keeps_float32_and_a_large_inference_batch_in_chunks() -> None:
+def test_conv_keeps_float32_and_a_large_inference_batch_in_chunks(im2col) -> None:
     layer = make_layer("Conv2D", [(2, 9, 9)], dtype="float32", filters=4, padding="same", activation="linear")
     x = np.random.default_rng(0).normal(size=(3000, 2, 9, 9)).astype(np.float32)
     y = layer.forward(x, False)
