@@ -98,9 +98,39 @@ def _check_delimiter(value: Any) -> str | None:
     raise_type(value, "a delimiter such as \",\" or null")
 
 
+def _check_color(value: Any) -> str | None:
+    from .data.images import check_color
+
+    try:
+        return check_color(value)
+    except ValueError:
+        raise_type(value, "\"grey\", \"rgb\" or null")
+
+
+def _check_image_size(value: Any) -> list[int] | None:
+    from .data.images import MAX_SIDE, check_size
+
+    try:
+        size = check_size(value)
+    except ValueError:
+        raise_type(value, f"[height, width] with whole numbers from 1 to {MAX_SIDE}, or null")
+    return None if size is None else list(size)
+
+
+def _check_limit(value: Any) -> int | None:
+    from .data.catalogue import MAX_SAMPLES
+
+    if value is None:
+        return None
+    number = whole(value, 2, 100 * MAX_SAMPLES)
+    if number is None:
+        raise_type(value, "a number of samples ≥ 2, or null for all")
+    return number
+
+
 # Every key a dataset spec may have (engine/data/spec.py), in the order the writer puts them.
 DATASET_KEYS: dict[str, Callable[[Any], Any]] = {
-    "kind": _check_choice("generator", "csv"),
+    "kind": _check_choice("generator", "csv", "images", "idx"),
     "name": _check_dataset_name,
     "n": _check_size,
     "noise": _check_noise,
@@ -111,6 +141,11 @@ DATASET_KEYS: dict[str, Callable[[Any], Any]] = {
     "delimiter": _check_delimiter,
     "header": _check_bool(optional=True),
     "drop_missing": _check_bool(),
+    "color": _check_color,
+    "size": _check_image_size,
+    "images": _check_text,
+    "labels": _check_text,
+    "limit": _check_limit,
     "train_ratio": _check_ratio,
     "seed": _check_seed,
     "stratify": _check_bool(),

@@ -154,20 +154,24 @@ def save(doc: Document, path: str | os.PathLike[str]) -> None:
 
 
 def _rebase_csv_path(doc: Document, target: str | os.PathLike[str]) -> dict | None:
-    """A CSV path is stored relative to the network file: saving elsewhere must re-aim it."""
+    """Dataset paths (a CSV file, an image folder, IDX files) are stored relative to the network
+    file: saving elsewhere must re-aim them. None when nothing changes."""
+    from .data.spec import path_keys
+
     spec = doc.dataset
-    if not isinstance(spec, dict) or spec.get("kind") != "csv" or not isinstance(spec.get("path"), str):
+    keys = path_keys(spec)
+    if not keys:
         return None
-    csv_path = Path(spec["path"])
-    if not csv_path.is_absolute():
-        base = Path(doc.path).resolve().parent if doc.path else Path.cwd()
-        csv_path = base / csv_path
+    base = Path(doc.path).resolve().parent if doc.path else Path.cwd()
     new_dir = Path(target).resolve().parent
-    try:
-        relative = os.path.relpath(csv_path.resolve(), new_dir)
-    except ValueError:  # another drive (Windows): keep it absolute
-        relative = str(csv_path.resolve())
-    relative = Path(relative).as_posix()
-    if relative == spec["path"]:
-        return None
-    return {**spec, "path": relative}
+    out = dict(spec)
+    for key in keys:
+        data_path = Path(spec[key])
+        if not data_path.is_absolute():
+            data_path = base / data_path
+        try:
+            relative = os.path.relpath(data_path.resolve(), new_dir)
+        except ValueError:  # another drive (Windows): keep it absolute
+            relative = str(data_path.resolve())
+        out[key] = Path(relative).as_posix()
+    return None if out == spec else out

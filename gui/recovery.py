@@ -26,6 +26,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from engine.atomic import atomic_write_text
+from engine.data.spec import path_keys
 from engine.document import Document
 from engine.fileformat import FileFormatError, _rebase_csv_path, load, save
 from gui.document import DocumentModel
@@ -135,10 +136,12 @@ def as_untitled(doc: Document) -> Document:
     """Detach ``doc`` from its file (an example opened as a copy, an untitled recovery): the path
     becomes None, and a CSV dataset's path, stored relative to the file, becomes absolute."""
     spec = doc.dataset
-    if doc.path and isinstance(spec, dict) and spec.get("kind") == "csv" and isinstance(spec.get("path"), str):
-        csv = Path(spec["path"])
-        if not csv.is_absolute():
-            doc.dataset = {**spec, "path": str((Path(doc.path).resolve().parent / csv).resolve())}
+    if doc.path:  # a CSV file, an image folder or IDX files: their paths are relative to the file
+        folder = Path(doc.path).resolve().parent
+        changed = {key: str((folder / spec[key]).resolve()) for key in path_keys(spec)
+                   if not Path(spec[key]).is_absolute()}
+        if changed:
+            doc.dataset = {**spec, **changed}
     doc.path = None
     return doc
 

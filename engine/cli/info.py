@@ -75,13 +75,25 @@ def _describe(node) -> str:
 
 
 def _dataset(spec: dict) -> str:
-    if spec.get("kind") == "csv":
+    kind = spec.get("kind")
+    if kind == "csv":
         return f"CSV {spec.get('path')} (target {spec.get('target') or 'last column'})"
+    if kind == "images":
+        size = spec.get("size")
+        return (f"image folder {spec.get('path')} ({spec.get('color') or 'automatic'} colour, "
+                f"{'resized to ' + ' × '.join(map(str, size)) if size else 'own size'}), "
+                f"train ratio {spec.get('train_ratio', 0.5):g}")
+    if kind == "idx":
+        limit = spec.get("limit")
+        return (f"IDX images {spec.get('images')}, labels {spec.get('labels')}"
+                f"{f', first {limit:,} samples' if limit else ''}, train ratio {spec.get('train_ratio', 0.5):g}")
     name = spec.get("name", "?")
     try:
         title = dataset_info(name).title
     except (KeyError, ValueError):
         title = name
+    if spec.get("flat") is False:
+        title += " as images"
     return f"{title}, noise {spec.get('noise', 0):g}, train ratio {spec.get('train_ratio', 0.5):g}"
 
 

@@ -1,4 +1,10 @@
-"""``predict FILE.nnd --csv IN.csv -o OUT.csv``: labels (and class probabilities) for new raw data."""
+"""``predict FILE.nnd --csv IN.csv -o OUT.csv``: labels (and class probabilities) for new raw data.
+
+A network trained on images takes ``--images PATH`` (image files, or a folder whose images, in its
+sub-folders too, are read in path order; each is converted to the network's colour and resized to
+its input size) or ``--idx IMAGES`` (an IDX images file). OUT then has one row per image: its file
+(or index), the predicted label and the class probabilities.
+"""
 from __future__ import annotations
 
 import csv
@@ -7,7 +13,7 @@ import io
 import numpy as np
 
 from ..atomic import atomic_write_text
-from ..data import CSVError, Preprocessor, load_features_csv
+from ..data import CSVError, ImageError, Preprocessor, load_features_csv
 from ..data.csv_table import read_table
 from .common import CLIError, Parser, load_document
 
@@ -15,7 +21,11 @@ from .common import CLIError, Parser, load_document
 def predict(args: list[str]) -> int:
     parser = Parser(prog="neurocanvas predict", description="Predict labels for the rows of a CSV file.")
     parser.add_argument("file", help="a trained network file (.nnd)")
-    parser.add_argument("--csv", required=True, help="raw feature columns, matched by header name when there is one")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--csv", help="raw feature columns, matched by header name when there is one")
+    source.add_argument("--images", nargs="+", metavar="PATH",
+                        help="image networks: image files, or a folder of images (sub-folders included)")
+    source.add_argument("--idx", metavar="IMAGES", help="image networks: an IDX images file (optionally .gz)")
     parser.add_argument("-o", "--out", required=True, help="the CSV file to write")
     opts = parser.parse_args(args)
     doc = load_document(opts.file)
@@ -25,8 +35,10 @@ def predict(args: list[str]) -> int:
     if doc.preprocessing is None:
         raise CLIError(f"{opts.file} does not record its data preprocessing; train it again to predict from CSV")
     pre = Preprocessor.from_dict(doc.preprocessing)
+    if opts.csv is None:
+        return _predict_images(opts, doc, pre)
     if len(pre.input_shape) != 1:
-        raise CLIError("CSV prediction takes tabular data; this network takes images")
+        raise CLIError("CSV prediction takes tabular data; this network takes images: use --images or --idx")
     try:
         X = load_features_csv(opts.csv, pre.input_names)
         table = read_table(opts.csv)  # every column of IN goes to OUT unchanged (ids, targets, …)
@@ -57,6 +69,48 @@ def predict(args: list[str]) -> int:
         raise CLIError(f"cannot write {opts.out}: {exc.strerror or exc}") from None
     print(f"wrote {len(X)} predictions to {opts.out}")
     return 0
+
+
+def _predict_images(opts, doc, pre: Preprocessor) -> int:
+    from ..data.idx import read_idx
+    from ..data.images import image_files_in, load_image_files
+
+    if len(pre.input_shape) != 3:
+        raise CLIError("--images and --idx are for networks trained on images; this one takes "
+                       f"{len(pre.input_names)} features: use --csv")
+    try:
+        if opts.idx is not None:
+            raw = read_idx(opts.idx)
+            if raw.ndim != 3 or raw.shape[1:] != tuple(pre.input_shape[1:]) or pre.input_shape[0] != 1:
+                raise CLIError(f"{opts.idx} holds {' × '.join(map(str, raw.shape))} values; the network takes "
+                               f"images of {' × '.join(map(str, pre.input_shape))} (channels × height × width)")
+            X = raw[:, None].astype(np.float64) / (255.0 if raw.dtype == np.uint8 else 1.0)
+            names = [str(i) for i in range(len(X))]
+            first = "index"
+        else:
+            files = [f for p in opts.images for f in (image_files_in(p) if _is_dir(p) else [p])]
+            X = load_image_files(files, pre.input_shape)
+            names, first = [str(f) for f in files], "file"
+    except ImageError as exc:
+        raise CLIError(str(exc)) from None
+    labels, probs = pre.predict(doc.network(), X)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([first, "predicted"] + ([f"p({n})" for n in pre.class_names] if probs is not None else []))
+    for i, name in enumerate(names):
+        writer.writerow([name, str(labels[i])] + ([f"{p:.6f}" for p in probs[i]] if probs is not None else []))
+    try:
+        atomic_write_text(opts.out, buf.getvalue())
+    except OSError as exc:
+        raise CLIError(f"cannot write {opts.out}: {exc.strerror or exc}") from None
+    print(f"wrote {len(X)} predictions to {opts.out}")
+    return 0
+
+
+def _is_dir(path: str) -> bool:
+    from pathlib import Path
+
+    return Path(path).is_dir()
 
 
 def _num(v: float) -> str:

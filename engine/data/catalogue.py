@@ -29,6 +29,9 @@ class DatasetInfo:
     description: str
     dims: int = 2           # raw features per sample
     extent: tuple[float, float] | None = PLAYGROUND_EXTENT
+    image_shape: tuple[int, ...] | None = None  # (C, H, W) when the set also comes as images ("flat": false)
+    image_title: str = ""                       # the picker's entry for the images
+    image_description: str = ""
 
     @property
     def has_noise(self) -> bool:
@@ -65,7 +68,10 @@ DATASETS: dict[str, DatasetInfo] = {i.name: i for i in [
     DatasetInfo("iris", "Iris", "multiclass", 150, 3, "real",
                 "Fisher's iris: 4 flower measurements (cm), 3 species, 50 each", dims=4, extent=None),
     DatasetInfo("digits", "Handwritten digits", "multiclass", 1797, 10, "real",
-                "8 × 8 images of handwritten digits, pixels 0..16, 10 classes", dims=64, extent=None),
+                "8 × 8 images of handwritten digits, pixels 0..16, 10 classes, as 64 inputs in a row",
+                dims=64, extent=None, image_shape=(1, 8, 8), image_title="Handwritten digits (8 × 8 images)",
+                image_description="1,797 greyscale 8 × 8 images of handwritten digits (pixels 0..16), 10 classes, "
+                                  "shaped (1, 8, 8) for convolutional networks"),
 ]}
 
 GENERATORS: dict[str, Generator] = {
@@ -81,6 +87,14 @@ def dataset_info(name: str) -> DatasetInfo:
         hint = f" Did you mean {close[0]!r}?" if close else f" Choose from {', '.join(DATASETS)}."
         raise ValueError(f"Unknown dataset {name!r}.{hint}")
     return DATASETS[name]
+
+
+def describe(spec: dict[str, Any]) -> str:
+    """One line on the data a generator spec gives (the picker's description)."""
+    info = dataset_info(spec.get("name", "circle"))
+    if info.image_shape is not None and spec.get("flat") is False:
+        return info.image_description
+    return info.description
 
 
 def make_dataset(name: str, n: int | None = None, noise: float = 0.0, seed: int = 0, **kw: Any) -> Dataset:

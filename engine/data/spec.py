@@ -6,8 +6,13 @@ The spec is what the network file stores under ``"dataset"``::
      "features": ["x1", "x2"], "standardize": false}
     {"kind": "csv", "path": "data.csv", "target": "label", "task": null, "delimiter": null,
      "header": null, "drop_missing": false, "train_ratio": 0.7, "seed": 0, "standardize": true}
+    {"kind": "images", "path": "pets", "color": "grey", "size": [28, 28], "train_ratio": 0.8, "seed": 0}
+    {"kind": "idx", "images": "train-images-idx3-ubyte.gz", "labels": "train-labels-idx1-ubyte.gz",
+     "limit": 10000, "train_ratio": 0.8, "seed": 0}
 
-``kind`` "generator" also covers the bundled real datasets (``name`` "iris", "digits").
+``kind`` "generator" also covers the bundled real datasets (``name`` "iris", "digits"; digits as
+8 × 8 images with ``"flat": false``). Relative file paths (``path``, ``images``, ``labels``) are
+read from the network file's folder: ``path_keys`` lists them for code that moves or rebases them.
 """
 from __future__ import annotations
 
@@ -18,10 +23,15 @@ from typing import Any
 from .catalogue import dataset_info, make_dataset
 from .csv_import import load_csv
 from .dataset import Dataset
+from .idx import load_idx
+from .images import load_image_folder
 from .preprocess import Preprocessor
 from .split import split
 
-KINDS = ("generator", "csv")
+KINDS = ("generator", "csv", "images", "idx")
+PATH_KEYS = {"csv": ("path",), "images": ("path",), "idx": ("images", "labels")}
+WHAT = {"path": "a CSV dataset needs the path of its file", "images": "an IDX dataset needs its images file",
+        "labels": "an IDX dataset needs its labels file"}
 
 
 @dataclass
@@ -38,20 +48,47 @@ def load_spec(spec: dict[str, Any], base_dir: str | Path | None = None) -> Datas
         options = {"flat": spec["flat"]} if "flat" in spec else {}
         return make_dataset(spec.get("name", "circle"), spec.get("n"), spec.get("noise", 0.0),
                             spec.get("seed", 0), **options)
+    if kind not in PATH_KEYS:
+        raise ValueError(f"dataset.kind: expected one of {', '.join(KINDS)}, received {kind!r}")
+    paths = {key: _resolved(spec, key, base_dir) for key in PATH_KEYS[kind]}
+    ratio = spec.get("train_ratio", 0.5)
     if kind == "csv":
-        if not spec.get("path"):
-            raise ValueError("dataset.path: a CSV dataset needs the path of its file")
-        path = Path(spec["path"])
-        if base_dir is not None and not path.is_absolute():
-            path = Path(base_dir) / path
-        return load_csv(path, spec.get("target"), spec.get("task"), spec.get("delimiter"), spec.get("header"),
-                        bool(spec.get("drop_missing", False)), spec.get("train_ratio", 0.5))
-    raise ValueError(f"dataset.kind: expected one of {', '.join(KINDS)}, received {kind!r}")
+        return load_csv(paths["path"], spec.get("target"), spec.get("task"), spec.get("delimiter"),
+                        spec.get("header"), bool(spec.get("drop_missing", False)), ratio)
+    if kind == "images":
+        return load_image_folder(paths["path"], spec.get("color"), spec.get("size"), ratio)
+    return load_idx(paths["images"], paths["labels"], spec.get("limit"), ratio)
+
+
+def _resolved(spec: dict[str, Any], key: str, base_dir: str | Path | None) -> Path:
+    value = spec.get(key)
+    if not isinstance(value, str) or not value:
+        what = "an image dataset needs its folder" if spec.get("kind") == "images" else WHAT[key]
+        raise ValueError(f"dataset.{key}: {what}")
+    path = Path(value)
+    if base_dir is not None and not path.is_absolute():
+        path = Path(base_dir) / path
+    return path
+
+
+def path_keys(spec: Any) -> tuple[str, ...]:
+    """The keys of ``spec`` that hold file or folder paths (relative to the network file's folder)."""
+    if not isinstance(spec, dict):
+        return ()
+    return tuple(k for k in PATH_KEYS.get(spec.get("kind", "generator"), ()) if isinstance(spec.get(k), str))
+
+
+def is_image_spec(spec: dict[str, Any]) -> bool:
+    """Whether the spec gives images (N, C, H, W): an image folder, IDX files, or digits with flat false."""
+    kind = spec.get("kind", "generator")
+    return kind in ("images", "idx") or (kind == "generator" and spec.get("name") == "digits"
+                                         and spec.get("flat") is False)
 
 
 def default_standardize(spec: dict[str, Any]) -> bool:
-    """Generated sets stay raw as in Playground; real data and CSV files are standardised."""
-    return spec.get("kind", "generator") == "csv" or dataset_info(spec.get("name", "circle")).kind == "real"
+    """Generated sets stay raw as in Playground; real data, CSV files and images are standardised."""
+    kind = spec.get("kind", "generator")
+    return kind in PATH_KEYS or dataset_info(spec.get("name", "circle")).kind == "real"
 
 
 def prepare(spec: dict[str, Any], base_dir: str | Path | None = None,

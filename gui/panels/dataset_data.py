@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.data import DATASETS, DEFAULT_FEATURES, Prepared, prepare
+from engine.data import DATASETS, DEFAULT_FEATURES, Prepared, path_keys, prepare
 
 GROUPS = (("Classification", lambda i: i.kind != "real" and i.task != "regression"),
           ("Regression", lambda i: i.kind != "real" and i.task == "regression"),
@@ -29,14 +29,17 @@ def raw_dims(spec: dict[str, Any]) -> int | None:
     return info.dims if info is not None else None
 
 
-def spec_for_dataset(current: dict[str, Any], name: str) -> dict[str, Any]:
+def spec_for_dataset(current: dict[str, Any], name: str, images: bool = False) -> dict[str, Any]:
     """The spec after picking catalogue dataset ``name``: split settings kept, size and options reset,
-    features kept for 2-D data (Playground's x1, x2 when coming from other data) and dropped otherwise."""
+    features kept for 2-D data (Playground's x1, x2 when coming from other data) and dropped otherwise.
+    ``images`` picks the image form of a set that has one (digits: "flat": false)."""
     info = DATASETS[name]
     spec: dict[str, Any] = {"kind": "generator", "name": name, "noise": float(current.get("noise", 0.0)),
                             "train_ratio": float(current.get("train_ratio", 0.5)), "seed": int(current.get("seed", 0))}
     if info.kind == "real":
         spec["noise"] = 0.0
+    if images and info.image_shape is not None:
+        spec["flat"] = False
     if info.dims == 2:
         old = current.get("features")
         spec["features"] = list(old) if old and raw_dims(current) == 2 else list(DEFAULT_FEATURES)
@@ -61,6 +64,11 @@ class Loaded:
         return int(shape[0]) if len(shape) == 1 else None
 
     @property
+    def input_shape(self) -> list[int] | None:
+        """The network's Input shape for this data, e.g. [7] or [1, 8, 8]."""
+        return None if self.prepared is None else list(self.prepared.preprocessor.network_input_shape)
+
+    @property
     def raw_dims(self) -> int | None:
         if self.prepared is None:
             return None
@@ -76,15 +84,7 @@ class DataCache:
         self._items: dict[str, Loaded] = {}
 
     def load(self, spec: dict[str, Any], base_dir: Path | None) -> Loaded:
-        path = spec.get("path")
-        stamp = None
-        if spec.get("kind") == "csv" and isinstance(path, str):
-            full = Path(path) if Path(path).is_absolute() or base_dir is None else Path(base_dir) / path
-            try:
-                stamp = full.stat().st_mtime_ns
-            except OSError:
-                stamp = None
-        key = json.dumps([spec, str(base_dir), stamp], sort_keys=True, default=str)
+        key = json.dumps([spec, str(base_dir), _stamps(spec, base_dir)], sort_keys=True, default=str)
         if key not in self._items:
             try:
                 self._items[key] = Loaded(prepare(spec, base_dir))
@@ -93,3 +93,19 @@ class DataCache:
             while len(self._items) > self.size:
                 self._items.pop(next(iter(self._items)))
         return self._items[key]
+
+
+def _stamps(spec: dict[str, Any], base_dir: Path | None) -> list[int | None]:
+    """Modification times of the spec's files, so an edited file (or a folder gaining an image) reloads."""
+    out: list[int | None] = []
+    for key in path_keys(spec):
+        path = Path(spec[key])
+        full = path if path.is_absolute() or base_dir is None else Path(base_dir) / path
+        try:
+            stamp = full.stat().st_mtime_ns
+            if full.is_dir():  # an image folder: a class folder changes when an image is added or removed
+                stamp = max([stamp] + [p.stat().st_mtime_ns for p in full.iterdir() if p.is_dir()])
+        except OSError:
+            stamp = None
+        out.append(stamp)
+    return out

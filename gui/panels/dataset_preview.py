@@ -2,13 +2,13 @@
 
 2-D data: the points over the plotted extent (training points filled, test points with a dark
 ring as in Playground). 1-D regression: target over x. Wider data: the first two columns,
-standardised, with a note; images: a note only.
+standardised, with a note; images: a grid of samples, a few of each class, with a note.
 """
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .theme import muted_color
@@ -19,6 +19,7 @@ BLUE = QColor("#0877bd")
 CLASS_COLORS = [ORANGE, BLUE, QColor("#2ca02c"), QColor("#d62728"), QColor("#9467bd"), QColor("#8c564b"),
                 QColor("#e377c2"), QColor("#7f7f7f"), QColor("#bcbd22"), QColor("#17becf")]
 SIDE = 148
+GRID = 4  # images per row and column of the image preview
 
 
 def class_color(k: int) -> QColor:
@@ -48,6 +49,7 @@ class DatasetPreview(QWidget):
         self._curve = False
         self._note = ""
         self._y_range = (0.0, 1.0)
+        self._images: list[tuple[QImage, int]] = []
 
     def sizeHint(self) -> QSize:
         return QSize(SIDE, SIDE)
@@ -60,14 +62,34 @@ class DatasetPreview(QWidget):
     def note(self) -> str:
         return self._note
 
+    @property
+    def image_count(self) -> int:
+        return len(self._images)
+
     def show_note(self, text: str) -> None:
-        self._points, self._note = [], text
+        self._points, self._images, self._note = [], [], text
+        self.update()
+
+    def show_images(self, X: np.ndarray, y: np.ndarray, note: str = "") -> None:
+        """Up to GRID² samples of images X (N, C, H, W), classes taken in turn, drawn greyscale or RGB."""
+        y = np.asarray(y)
+        if y.dtype.kind in "iu" and y.ndim == 1 and len(y):
+            order = np.lexsort((np.arange(len(y)), _rank_within_class(y)))  # 1st of each class, then 2nd, …
+        else:
+            order = np.arange(len(X))
+        chosen = order[: GRID * GRID]
+        sample = np.asarray(X[chosen], dtype=np.float64)
+        lo, hi = (float(sample.min()), float(sample.max())) if sample.size else (0.0, 1.0)
+        pixels = np.clip(np.rint((sample - lo) / ((hi - lo) or 1.0) * 255), 0, 255).astype(np.uint8)
+        self._images = [(_qimage(img), int(y[i]) if y.dtype.kind in "iu" and y.ndim == 1 else -1)
+                        for img, i in zip(pixels, chosen)]
+        self._points, self._note = [], note
         self.update()
 
     def show_data(self, train_X: np.ndarray, train_y: np.ndarray, test_X: np.ndarray, test_y: np.ndarray,
                   task: str, extent: tuple[float, float] | None = None, note: str = "") -> None:
         train_X, test_X = np.asarray(train_X, float), np.asarray(test_X, float)
-        self._task, self._note = task, note
+        self._task, self._note, self._images = task, note, []
         self._curve = train_X.ndim == 2 and train_X.shape[1] == 1
         if self._curve:  # 1-D: x against the target
             train_X = np.column_stack([train_X[:, 0], np.asarray(train_y, float).reshape(len(train_X), -1)[:, 0]])
@@ -101,6 +123,8 @@ class DatasetPreview(QWidget):
         p.setPen(QPen(muted_color(self.palette()), 1))
         p.setBrush(self.palette().base())
         p.drawRect(frame)
+        if self._images:
+            self._paint_images(p, frame)
         if self._points:
             x0, x1, y0, y1 = self._extent
             w, h = frame.width() - 8, frame.height() - 8
@@ -114,8 +138,44 @@ class DatasetPreview(QWidget):
                     p.drawEllipse(QPointF(frame.left() + 4 + (a - x0) * sx, frame.bottom() - 4 - (b - y0) * sy),
                                   radius, radius)
         if self._note:
-            p.setPen(self.palette().color(self.foregroundRole()) if not self._points else muted_color(self.palette()))
-            flags = Qt.TextFlag.TextWordWrap | (Qt.AlignmentFlag.AlignCenter if not self._points
+            shown = self._points or self._images
+            p.setPen(self.palette().color(self.foregroundRole()) if not shown else muted_color(self.palette()))
+            flags = Qt.TextFlag.TextWordWrap | (Qt.AlignmentFlag.AlignCenter if not shown
                                                 else Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter)
             p.drawText(frame.adjusted(6, 6, -6, -4), int(flags), self._note)
         p.end()
+
+    def _paint_images(self, p: QPainter, frame: QRectF) -> None:
+        """The samples in a GRID × GRID block above the note, each with its class colour underneath."""
+        note_h = p.fontMetrics().height() + 6 if self._note else 0
+        gap = 3.0
+        cell = min((frame.width() - 8 - gap * (GRID - 1)) / GRID, (frame.height() - 8 - note_h - gap * GRID) / GRID)
+        left = frame.left() + (frame.width() - GRID * cell - gap * (GRID - 1)) / 2
+        top = frame.top() + 4
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # crisp pixels, as the network sees them
+        for k, (image, label) in enumerate(self._images):
+            r, c = divmod(k, GRID)
+            box = QRectF(left + c * (cell + gap), top + r * (cell + gap), cell, cell - 2)
+            p.drawImage(box, image)
+            if label >= 0:
+                p.fillRect(QRectF(box.left(), box.bottom() + 0.5, box.width(), 2), class_color(label))
+
+
+def _rank_within_class(y: np.ndarray) -> np.ndarray:
+    """For each sample, how many earlier samples share its class (0 for the first of each class)."""
+    order = np.argsort(y, kind="stable")
+    counts = np.bincount(y)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.empty(len(y), dtype=np.int64)
+    rank[order] = np.arange(len(y)) - np.repeat(starts, counts)
+    return rank
+
+
+def _qimage(img: np.ndarray) -> QImage:
+    """(C, H, W) uint8 -> a QImage that owns its pixels (grey for 1 channel, RGB for 3)."""
+    c, h, w = img.shape
+    if c == 3:
+        data = np.ascontiguousarray(img.transpose(1, 2, 0))
+        return QImage(data.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    data = np.ascontiguousarray(img[0])
+    return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()

@@ -1,10 +1,11 @@
-"""The training panel's data section: the dataset picker (every catalogue dataset, grouped, and a CSV
-file), noise, train ratio, data seed, Regenerate, a scatter preview, the CSV target column, and
-Playground's input features as toggle chips.
+"""The training panel's data section: the dataset picker (every catalogue dataset, grouped, a CSV
+file, an image folder, IDX files), noise, train ratio, data seed, Regenerate, a preview (points or
+sample images), the CSV target column, image options, and Playground's input features as toggle chips.
 
 Changes become undo commands on the document's stack (gui.training.commands). Choosing data with
-another number of inputs — a features chip, another dataset — also sets the Input node's shape in
-the same undo step, and the hint under the chips says so.
+another input shape — a features chip, another dataset, images — also sets the Input node's shape in
+the same undo step, and the hint under the chips says so. Files are read here for the preview and
+the Input's shape, and again by the training worker (as for a CSV file).
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -27,18 +27,20 @@ from PySide6.QtWidgets import (
 )
 
 from engine.data import DATASETS, FEATURE_LABELS, FEATURES
+from engine.data.catalogue import describe
+from engine.data.spec import is_image_spec
 from engine.data.csv_table import read_table
 from gui.document import DocumentModel
 from gui.training.commands import SettingsHub, input_change
 
-from .dataset_data import DataCache, Loaded, grouped_datasets, raw_dims, spec_for_csv, spec_for_dataset
+from .dataset_data import DataCache, Loaded, raw_dims, spec_for_csv, spec_for_dataset
+from .dataset_images import ImageOptions, ImagePicking
+from .dataset_picker import CSV_ITEM, IDX_ITEM, IMAGE_SUFFIX, IMAGES_ITEM, fill_combo, file_label, show_choice
 from .dataset_preview import DatasetPreview
 from .param_editors import ComboBox
 from .theme import muted_color, scaled_font, set_text_color, status_color, text_label
 from .training_settings import MAX_SEED, count_box
 
-CSV_ITEM = "__csv__"
-CURRENT_CSV_ITEM = "__current_csv__"
 CSV_FILTER = "Data files (*.csv *.tsv *.txt *.csv.gz);;All files (*)"
 FEATURE_IDS = {"x1": "x1", "x2": "x2", "x1^2": "x1sq", "x2^2": "x2sq", "x1*x2": "x1x2", "sin(x1)": "sinx1",
                "sin(x2)": "sinx2"}
@@ -58,7 +60,7 @@ def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
     return slider
 
 
-class DatasetSection(QWidget):
+class DatasetSection(ImagePicking, QWidget):
     """The data section; ``base_dir()`` is the folder a relative CSV path is read from."""
 
     def __init__(self, hub: SettingsHub, base_dir: Callable[[], Path | None], parent: QWidget | None = None) -> None:
@@ -73,7 +75,7 @@ class DatasetSection(QWidget):
         self.combo.setObjectName("datasetCombo")
         self.combo.setAccessibleName("Dataset")
         self.combo.setMaxVisibleItems(20)
-        self._fill_combo()
+        fill_combo(self.combo)
         self.combo.activated.connect(self._dataset_picked)
         self.description = text_label(self, "datasetDescription", wrap=True)
 
@@ -125,6 +127,7 @@ class DatasetSection(QWidget):
         csv_layout.addWidget(QLabel("Target"))
         csv_layout.addWidget(self.csv_target, 1)
         csv_layout.addWidget(self.csv_button)
+        self.image_options = ImageOptions(self._change, self._repick_images, self)
 
         # Playground's input features
         self.features_box = QWidget(self)
@@ -153,6 +156,7 @@ class DatasetSection(QWidget):
         layout.addWidget(self.combo)
         layout.addWidget(self.description)
         layout.addWidget(self.csv_row)
+        layout.addWidget(self.image_options)
         layout.addLayout(top)
         layout.addLayout(seed_row)
         self.features_title = QLabel("Input features")
@@ -174,27 +178,6 @@ class DatasetSection(QWidget):
         row.addWidget(label)
         return row
 
-    def _fill_combo(self) -> None:
-        model = QStandardItemModel(self.combo)
-        for title, names in grouped_datasets():
-            header = QStandardItem(title)
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            header.setFont(scaled_font(self.combo, bold=True))
-            model.appendRow(header)
-            for name in names:
-                item = QStandardItem(f"   {DATASETS[name].title}")
-                item.setData(name, Qt.ItemDataRole.UserRole)
-                item.setToolTip(DATASETS[name].description)
-                model.appendRow(item)
-        header = QStandardItem("Your data")
-        header.setFlags(Qt.ItemFlag.NoItemFlags)
-        header.setFont(scaled_font(self.combo, bold=True))
-        model.appendRow(header)
-        csv = QStandardItem("   CSV file…")
-        csv.setData(CSV_ITEM, Qt.ItemDataRole.UserRole)
-        model.appendRow(csv)
-        self.combo.setModel(model)
-
     # ---- the document ----------------------------------------------------------------------
     def set_document(self, model: DocumentModel | None) -> None:
         self.model = model
@@ -214,49 +197,49 @@ class DatasetSection(QWidget):
         self._refreshing = True
         try:
             spec = self.spec
-            csv = spec.get("kind") == "csv"
-            self._show_choice(spec)
-            info = DATASETS.get(spec.get("name", "")) if not csv else None
-            self.description.setText(info.description if info else f"Your data: {Path(str(spec.get('path'))).name}")
+            kind = spec.get("kind", "generator")
+            csv, files = kind == "csv", kind != "generator"
+            show_choice(self.combo, spec)
+            info = DATASETS.get(spec.get("name", "")) if not files else None
+            self.description.setText(describe(spec) if info else self._file_description(spec))
             set_text_color(self.description, muted_color(self.palette()))
             real = info is not None and info.kind == "real"
             self.noise.setValue(round(float(spec.get("noise", 0.0)) * 100))
-            self.noise.setEnabled(not csv and not real)
+            self.noise.setEnabled(not files and not real)
             self.ratio.setValue(round(float(spec.get("train_ratio", 0.5)) * 100))
             self.seed.setValue(int(spec.get("seed", 0)))
-            self.regenerate.setEnabled(not csv and not real)
+            self.regenerate.setEnabled(not files and not real)
             self._slid_labels()
             self.csv_row.setVisible(csv)
             if csv:
                 self._fill_targets(spec)
             features = spec.get("features")
             loaded = self.loaded()
-            two_d = (raw_dims(spec) == 2) if not csv else loaded.raw_dims == 2
+            self.image_options.setVisible(kind in ("images", "idx"))
+            if kind in ("images", "idx"):
+                shape = loaded.prepared.train.input_shape if loaded.prepared is not None else None
+                self.image_options.show_spec(spec, list(shape[1:]) if shape else None)
+            two_d = (raw_dims(spec) == 2) if not files else loaded.raw_dims == 2
             for name, chip in self.chips.items():
                 chip.setChecked(bool(features) and name in features)
                 chip.setEnabled(two_d)
             self.features_box.setEnabled(two_d)
+            images = is_image_spec(spec) or (loaded.input_shape is not None and len(loaded.input_shape) > 1)
+            self.features_title.setVisible(not images)  # Playground's features mean nothing for images
+            self.features_box.setVisible(not images)
             self._show_hint(loaded, two_d)
         finally:
             self._refreshing = False
         self._preview_timer.start()
 
-    def _show_choice(self, spec: dict[str, Any]) -> None:
-        model: QStandardItemModel = self.combo.model()
-        # A CSV document gets its own row ("CSV: file.csv") above "CSV file…".
-        for row in range(model.rowCount()):
-            if model.item(row).data(Qt.ItemDataRole.UserRole) == CURRENT_CSV_ITEM:
-                model.removeRow(row)
-                break
-        if spec.get("kind") == "csv":
-            item = QStandardItem(f"   CSV: {Path(str(spec.get('path'))).name}")
-            item.setData(CURRENT_CSV_ITEM, Qt.ItemDataRole.UserRole)
-            item.setToolTip(str(spec.get("path")))
-            model.insertRow(model.rowCount() - 1, item)
-            self.combo.setCurrentIndex(model.rowCount() - 2)
-            return
-        index = self.combo.findData(spec.get("name", "circle"))
-        self.combo.setCurrentIndex(index)
+    @staticmethod
+    def _file_description(spec: dict[str, Any]) -> str:
+        kind = spec.get("kind")
+        if kind == "images":
+            return f"Your images: the folder {file_label(spec)}, one sub-folder per class"
+        if kind == "idx":
+            return f"Your IDX files: {file_label(spec)} and {Path(str(spec.get('labels'))).name}"
+        return f"Your data: {file_label(spec)}"
 
     def _fill_targets(self, spec: dict[str, Any]) -> None:
         self.csv_target.clear()
@@ -281,10 +264,15 @@ class DatasetSection(QWidget):
         self.error.setText(loaded.error)
         self.error.setVisible(bool(loaded.error))
         set_text_color(self.error, status_color(palette, "error"))
-        width = loaded.input_width
+        width, wanted = loaded.input_width, loaded.input_shape
         node = self._single_input()
         text, kind = "", None
-        if width is not None and node is not None:
+        if wanted is not None and len(wanted) > 1 and node is not None:
+            shape, size = list(node.params.get("shape") or []), " × ".join(map(str, wanted))
+            text, kind = (f"{node.name} takes images of {size} (channels × height × width).", None) if shape == wanted \
+                else (f"This data gives images of {size} but {node.name} expects {shape}: set its shape to {wanted} "
+                      f"(choosing the data again does it).", "warning")
+        elif width is not None and node is not None:
             shape = list(node.params.get("shape") or [])
             if shape == [width]:
                 text = (f"{node.name} takes {width} input{'s' if width != 1 else ''}. Changing the features changes "
@@ -292,7 +280,7 @@ class DatasetSection(QWidget):
             else:
                 text, kind = (f"This data gives {width} inputs but {node.name} expects {shape}: set its shape to "
                               f"[{width}] (choosing the data again does it)."), "warning"
-        elif not two_d:
+        elif not two_d and not is_image_spec(self.spec):
             text = "Input features apply to data with two inputs (x₁, x₂)."
         self.features_hint.setText(text)
         set_text_color(self.features_hint, status_color(palette, kind) if kind else muted_color(palette))
@@ -312,7 +300,9 @@ class DatasetSection(QWidget):
         train, test = prepared.train, prepared.test
         dims = train.input_shape
         if len(dims) != 1:
-            self.preview.show_note(f"{train.n_samples + test.n_samples:,} images of {' × '.join(map(str, dims))}")
+            colour = "RGB " if dims[0] == 3 else ""
+            self.preview.show_images(train.X, train.y, f"{train.n_samples + test.n_samples:,} {colour}images "
+                                                       f"{dims[-2]}×{dims[-1]}")
             return
         info = DATASETS.get(self.spec.get("name", "")) if self.spec.get("kind", "generator") == "generator" else None
         extent = info.extent if info is not None and info.dims == 2 else None
@@ -333,18 +323,23 @@ class DatasetSection(QWidget):
         if spec == self.spec:
             return
         diff = {k: spec.get(k) for k in set(spec) | set(self.spec) if spec.get(k) != self.spec.get(k)}
-        node, shape = self._single_input(), None
-        width = self.loaded(spec).input_width
-        if node is not None and width is not None and len(node.params.get("shape") or []) == 1:
-            shape = [width]
+        node = self._single_input()
+        shape = self.loaded(spec).input_shape if node is not None else None  # [7] or [1, 8, 8]: the Input follows
         self.model.push(input_change(self.model.doc, self.hub, text, diff, node.id if node else None, shape))
 
     def _dataset_picked(self, index: int) -> None:
         key = self.combo.itemData(index)
         if key == CSV_ITEM:
             self.pick_csv()
+        elif key == IMAGES_ITEM:
+            self.pick_images()
+        elif key == IDX_ITEM:
+            self.pick_idx()
         elif key in DATASETS:
             self._change({}, f"Use the {DATASETS[key].title} data", spec_for_dataset(self.spec, key))
+        elif isinstance(key, str) and key.removesuffix(IMAGE_SUFFIX) in DATASETS:
+            name = key.removesuffix(IMAGE_SUFFIX)
+            self._change({}, f"Use the {DATASETS[name].image_title} data", spec_for_dataset(self.spec, name, True))
         self.refresh()  # a cancelled file dialog shows the current choice again
 
     def pick_csv(self) -> bool:
