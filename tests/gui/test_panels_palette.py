@@ -45,13 +45,13 @@ def test_every_layer_type_is_listed_under_its_kind_with_colour_and_tooltip(palet
 
 
 @pytest.mark.parametrize("query, expected, best", [
-    ("relu", {"Activation", "Dense"}, "Activation"),
-    ("sigmoid", {"Activation", "Dense"}, "Activation"),
+    ("relu", {"Activation", "Dense", "Conv2D"}, "Activation"),  # Dense and Conv2D: their activation choices
+    ("sigmoid", {"Activation", "Dense", "Conv2D"}, "Activation"),
     ("mse", {"Loss"}, "Loss"),
     ("bce", {"Loss"}, "Loss"),
     ("cross-entropy", {"Loss", "Softmax"}, "Loss"),
     ("fc", {"Dense"}, "Dense"),
-    ("linear", {"Dense", "Activation"}, "Dense"),
+    ("linear", {"Dense", "Activation", "Conv2D"}, "Dense"),
     ("drop", {"Dropout"}, "Dropout"),
     ("merge", {"Add", "Concat"}, "Add"),
     ("DENSE", {"Dense"}, "Dense"),
