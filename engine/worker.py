@@ -11,7 +11,8 @@ Commands (GUI -> worker), each ``{"cmd": name, ...}``:
   step(epoch=False)               one batch, or up to the end of the epoch
   reset(seed=None)                re-initialise the weights, forget the history
   set(learning_rate, l1, l2, batch_size, epochs)    applied live
-  view(boundary, neuron_maps, histogram, resolution, map_resolution)
+  view(boundary, neuron_maps, histogram, resolution, map_resolution,
+       classes, classes_split, filters, features)   (the last four: engine.snapshot_classes)
   weights                         reply with the current weights, history and preprocessing
   trace(index, split)             explain one training step of that sample (engine.explain), reply trace
   check(indices, split)           gradient check on those samples, reply check
@@ -40,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from .snapshot_classes import ClassViews
 from .worker_process import WorkerProcess  # noqa: F401 - re-exported
 
 SNAPSHOT_INTERVAL = 1 / 30
@@ -59,7 +61,8 @@ class TrainingWorker:
         self.playing = False
         self.target_epochs: int | None = None
         self.view: dict[str, Any] = {"boundary": True, "neuron_maps": True, "histogram": None,
-                                     "resolution": 100, "map_resolution": 28}
+                                     "resolution": 100, "map_resolution": 28, **ClassViews.DEFAULTS}
+        self.class_views = ClassViews()
         self.pending_losses: list[float] = []
         self.pending_epochs: list[dict[str, float]] = []
         self.last_snapshot = 0.0
@@ -120,9 +123,10 @@ class TrainingWorker:
         self.target_epochs = document.training.epochs or None
         self._start_watch()
         self._make_grids()
+        self.class_views.forget()
         s = self.session
-        self.send("loaded", **self._data_description(), epoch=s.trainer.epoch, history=s.trainer.history,
-                  parameters=s.network.parameter_count, network_task=s.network.task)
+        self.send("loaded", **self._data_description(), **ClassViews.loaded_fields(s), epoch=s.trainer.epoch,
+                  history=s.trainer.history, parameters=s.network.parameter_count, network_task=s.network.task)
         self.snapshot(force=True)
         self.send_state()
 
@@ -160,6 +164,7 @@ class TrainingWorker:
         self.playing = False
         self.session.trainer.reset(seed)
         self._start_watch()
+        self.class_views.forget()
         self.pending_losses.clear()
         self.pending_epochs.clear()
         self.send("reset", epoch=0)
@@ -182,7 +187,9 @@ class TrainingWorker:
             self.target_epochs = int(epochs) if epochs else None
 
     def cmd_view(self, **options: Any) -> None:
+        old = dict(self.view)
         self.view.update({k: v for k, v in options.items() if k in self.view})
+        self.class_views.options_changed(old, self.view)
         if self.session is not None:
             self._make_grids()
             self.snapshot(force=True)
@@ -403,6 +410,7 @@ class TrainingWorker:
                 payload["neuron_maps"] = neuron_maps(net, pre, self.map_grid)
             if self.view["histogram"]:
                 payload["histogram"] = histograms(net, self.view["histogram"])
+            self.class_views.add_to(payload, s, self.view, force, self.snapshots)
         self.snapshots += 1
         self.in_flight += 1
         self.last_snapshot = now

@@ -1,7 +1,7 @@
 """Render the README screenshots from the real application, offscreen.
 
     .venv/bin/python docs/screenshots/render.py            # all of them, into docs/screenshots/
-    .venv/bin/python docs/screenshots/render.py training   # some: editor, training, gradients
+    .venv/bin/python docs/screenshots/render.py training   # some: editor, training, gradients, cnn
 
 - ``editor.png``: the node editor with a small residual classifier for the three-armed spiral, a
   layer selected in the inspector.
@@ -14,6 +14,12 @@
   give the canvas room).
 - ``gradients-sigmoid-vs-relu.png``: that gradient view above the same network's with ReLU hidden
   layers: the sigmoid network's vanishing gradients beside the ReLU network's.
+- ``cnn-digits.png``: the digits CNN example (two Conv2D + MaxPool2D blocks) trained from fresh
+  weights for a few seconds, the Classification dock raised and widened on its Features tab: a
+  misclassified test digit's feature maps at every layer.
+- ``cnn-digits-views.png``: the dock's four tabs, two by two — the test digits with their predicted
+  classes (mistakes framed red), the confusion matrix with per-class accuracy, conv_2's filters and
+  the feature maps.
 
 Every picture is the window at 1440 × 900 (``--size`` to change), grabbed with ``QWidget.grab()``
 on the offscreen platform, so it needs no display; settings and recovery files go to a temporary
@@ -240,7 +246,83 @@ def save_stacked(views, path: Path) -> Path:
     return path
 
 
-RENDERERS = {"editor": render_editor, "training": render_training, "gradients": render_gradients}
+def render_cnn(out: Path, size: tuple[int, int], seconds: float = 5.0) -> list[Path]:
+    """The digits CNN learning, seen through the Classification dock."""
+    import numpy as np
+    from PySide6.QtCore import Qt
+
+    import engine
+
+    window = new_window(size)
+    window.palette_dock.hide()
+    doc = engine.load(EXAMPLES / "digits_cnn.nnd")
+    doc.weights = doc.history = doc.preprocessing = None  # fresh weights: the picture shows it learning
+    doc.training.epochs = 0
+    open_document(window, doc, "digits CNN (example)")
+    ui = window.training
+    views = ui.class_views
+    ui.classes_dock.show()
+    ui.classes_dock.raise_()
+    window.resizeDocks([ui.classes_dock], [int(size[0] * 0.42)], Qt.Orientation.Horizontal)
+    window.resizeDocks([ui.classes_dock], [int(size[1] * 0.58)], Qt.Orientation.Vertical)
+    window.view.zoom_fit()
+    train_for(window, seconds)
+    samples = views.samples
+    wrong = np.flatnonzero(samples.predicted != samples.y["test"][: len(samples.predicted)]) \
+        if samples.predicted is not None else []
+    chosen = int(wrong[0]) if len(wrong) else 0
+    views.features.set_sample("test", chosen)
+    samples.scroll.ensureVisible(samples.grid.tile_rect(chosen).center().x(), samples.grid.tile_rect(chosen).center().y(),
+                                 0, 80)
+    views.filters.set_layer("conv_2")
+    views.tabs.setCurrentWidget(views.features)
+    wait_until(lambda: views.features.shown_sample == ("test", views.features.index), 10, "the feature maps")
+    window.view.zoom_fit()
+    paths = [save(window, "cnn-digits.png", out)]
+    tiles = []
+    for view, title in zip(views.views, ("Samples: predicted classes, mistakes framed red",
+                                         "Confusion matrix and accuracy per class",
+                                         "conv_2's filters", "Feature maps of one test digit")):
+        views.tabs.setCurrentWidget(view)
+        spin(0.3)
+        tiles.append((title, views.grab()))
+    paths.append(save_grid(tiles, out / "cnn-digits-views.png"))
+    window.close()
+    return paths
+
+
+def save_grid(views, path: Path, columns: int = 2) -> Path:
+    """Grabbed widgets in a grid, each under a one-line caption."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFont, QImage, QPainter, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    palette = QApplication.palette()
+    font = QFont(QApplication.font())
+    font.setBold(True)
+    caption, gap = int(font.pointSizeF() * 2.6), 12
+    ratio = views[0][1].devicePixelRatio()
+    cell_w = max(int(p.width() / ratio) for _, p in views) + gap
+    cell_h = max(int(p.height() / ratio) for _, p in views) + caption + gap
+    rows = -(-len(views) // columns)
+    image = QImage(int((cell_w * columns + gap) * ratio), int((cell_h * rows) * ratio), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(ratio)
+    image.fill(palette.color(QPalette.ColorRole.Window))
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+    for i, (text, pixmap) in enumerate(views):
+        x, y = gap + (i % columns) * cell_w, (i // columns) * cell_h
+        painter.drawText(QRect(x, y, cell_w - gap, caption), Qt.AlignmentFlag.AlignVCenter, text)
+        painter.drawPixmap(x, y + caption, pixmap)
+    painter.end()
+    image.save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return path
+
+
+RENDERERS = {"editor": render_editor, "training": render_training, "gradients": render_gradients,
+             "cnn": render_cnn}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,9 @@
 """Live training in a main window: the wiring, kept out of main_window.py.
 
 ``TrainingUI(window)`` adds the training controller (and with it the worker process, started now so
-Play responds at once), the docks — the decision boundary at the top of the right side above the
-training panel (tabbed with the inspector), loss and gradients tabbed with the issues at the
+Play responds at once), the docks — the decision boundary at the top of the right side (tabbed with
+the Classification views: samples, confusion matrix, filters, feature maps) above the training panel
+(tabbed with the inspector), loss and gradients tabbed with the issues at the
 bottom — the Train menu, the toolbar buttons, and the message bar over the canvas. The window calls
 ``set_document`` when its document changes, ``keep_run`` before it saves or asks about unsaved
 changes, and ``shutdown`` when it closes.
@@ -20,6 +21,7 @@ from gui.document import DocumentModel
 from gui.icons import icon
 from gui.panels.training import TrainingPanel
 from gui.plots import BoundaryPlot, GradientPlot, LossPlot
+from gui.plots.class_views import ClassViews
 
 from . import icons as _icons  # noqa: F401 - registers the training icons
 from .commands import SettingsHub
@@ -56,8 +58,11 @@ class TrainingUI(QObject):
         self.boundary_plot = BoundaryPlot()
         self.loss_plot = LossPlot()
         self.gradient_plot = GradientPlot()
-        self._plots = [self.boundary_plot, self.loss_plot, self.gradient_plot]
+        self.class_views = ClassViews()
+        self._plots = [self.boundary_plot, self.loss_plot, self.gradient_plot, self.class_views]
         self.gradient_plot.histogramLayerChanged.connect(self._histogram_layer)
+        self.class_views.optionsChanged.connect(self._class_view_options)
+        self._selection_connection = None
 
     def _create_docks(self) -> None:
         w, right, bottom = self.window, Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -65,6 +70,10 @@ class TrainingUI(QObject):
         self.boundary_dock = w._dock("boundaryDock", "Output", self.boundary_plot, right, "actionShowBoundary")
         self.loss_dock = w._dock("lossDock", "Loss", self.loss_plot, bottom, "actionShowLoss")
         self.gradient_dock = w._dock("gradientDock", "Gradients", self.gradient_plot, bottom, "actionShowGradients")
+        self.classes_dock = w._dock("classesDock", "Classification", self.class_views, right, "actionShowClasses")
+        self.classes_dock.hide()  # shown as a tab beside the boundary by arrange_docks (or a restored layout)
+        self.classes_dock.visibilityChanged.connect(self.class_views.set_active)
+        self.controller.view_options.update(self.class_views.current_options())
 
     def arrange_docks(self) -> None:
         """The default layout. Right: the boundary on top (Playground's output), the training panel
@@ -75,6 +84,9 @@ class TrainingUI(QObject):
         w.splitDockWidget(w.inspector_dock, self.boundary_dock, Qt.Orientation.Vertical)
         w.removeDockWidget(w.inspector_dock)
         w.splitDockWidget(self.boundary_dock, self.training_dock, Qt.Orientation.Vertical)
+        w.tabifyDockWidget(self.boundary_dock, self.classes_dock)
+        self.classes_dock.show()
+        self.boundary_dock.raise_()
         w.tabifyDockWidget(self.training_dock, w.inspector_dock)
         w.inspector_dock.show()
         self.training_dock.raise_()
@@ -155,6 +167,7 @@ class TrainingUI(QObject):
         self.controller.set_document(model)
         self.panel.set_document(model)
         self._apply_overlay_toggles()
+        self._follow_selection()
 
     def keep_run(self) -> bool:
         return self.controller.keep_run()
@@ -192,6 +205,9 @@ class TrainingUI(QObject):
     def _run_loaded(self, info: dict | None) -> None:
         for plot in self._plots:
             plot.reset(info)
+        if info and info.get("task") in ("binary", "multiclass") and self.boundary_plot.mode == "placeholder" \
+                and not self.boundary_dock.isFloating() and self.boundary_dock.isVisible():
+            self.classes_dock.raise_()  # no boundary to show (images, many features): the class views instead
         scene = self.window.scene
         if scene is not None:
             scene.set_neuron_maps(None)
@@ -228,6 +244,27 @@ class TrainingUI(QObject):
     @Slot(str)
     def _histogram_layer(self, layer: str) -> None:
         self.controller.set_view(histogram=layer or None)
+
+    @Slot(dict)
+    def _class_view_options(self, options: dict) -> None:
+        self.controller.set_view(**options)
+
+    def _follow_selection(self) -> None:
+        """The class views follow the canvas: a selected Conv2D shows its filters."""
+        scene = self.window.scene
+        if self._selection_connection is not None:
+            QObject.disconnect(self._selection_connection)
+            self._selection_connection = None
+        if scene is not None:
+            self._selection_connection = scene.nodeSelectionChanged.connect(self._nodes_selected)
+
+    @Slot(list)
+    def _nodes_selected(self, ids: list) -> None:
+        model = self.controller.model
+        if model is None or len(ids) != 1 or ids[0] not in model.graph:
+            return
+        node = model.graph.node(ids[0])
+        self.class_views.select_layer(node.name, node.type == "Conv2D")
 
     def _maps_toggled(self, on: bool) -> None:
         self.controller.set_view(neuron_maps=on)
