@@ -64,8 +64,9 @@ def open_session(doc: Document, restart: bool = False, base_dir: str | Path | No
     check_fit(net, pre, data.train.y)
     if doc.weights and not restart:
         net.set_weights(doc.weights)
-    X_train, Y_train = pre.transform(data.train.X), pre.encode_targets(data.train.y)
-    X_test, Y_test = pre.transform(data.test.X), pre.encode_targets(data.test.y)
+    dtype = net.dtype
+    X_train, Y_train = pre.transform(data.train.X, dtype), pre.encode_targets(data.train.y)
+    X_test, Y_test = pre.transform(data.test.X, dtype), pre.encode_targets(data.test.y)
     # The test split is what the per-epoch "val_" metrics watch (Playground's test loss), unless the
     # settings hold out a validation share of the training data: then the test split stays unseen.
     holds_out = doc.training.validation_split > 0

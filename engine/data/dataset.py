@@ -17,6 +17,9 @@ TASKS = ("binary", "multiclass", "regression")
 class Dataset:
     """Raw features ``X`` (N, d) or (N, C, H, W) and targets ``y``.
 
+    ``X`` is float64, or float32 where the loader gives float32 (image pixels: an MNIST-sized set
+    takes half the memory); preprocessing computes in float64 either way.
+
     ``y`` is (N,) int64 class indices for ``binary``/``multiclass``, and (N,) or (N, k) float64
     for ``regression``. ``meta`` holds loader notes, e.g. ``source`` and ``dropped_rows`` of a CSV.
     """
@@ -32,7 +35,8 @@ class Dataset:
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise ValueError(f"Dataset {self.name!r}: task must be one of {', '.join(TASKS)}, received {self.task!r}")
-        self.X = np.asarray(self.X, dtype=np.float64)
+        x = np.asarray(self.X)
+        self.X = x if x.dtype == np.float32 else np.asarray(x, dtype=np.float64)
         if self.X.ndim < 2:
             raise ValueError(f"Dataset {self.name!r}: X must have a sample axis and a feature axis, "
                              f"received shape {self.X.shape}")

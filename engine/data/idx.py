@@ -116,9 +116,9 @@ def load_idx(images: str | Path, labels: str | Path, limit: int | None = None,
             train_size(len(X), train_ratio, images.name)
         except ValueError as exc:
             raise IDXError(str(exc).replace(" rows", " images").replace(" row", " image"), images) from None
-    pixels = X[:, None].astype(np.float64)
+    pixels = X[:, None].astype(np.float32 if X.dtype.kind == "u" or X.dtype.itemsize <= 4 else np.float64)
     if X.dtype.kind == "u":
-        pixels /= 255.0
+        pixels /= np.float32(255.0)
     names = [str(int(v)) for v in values]
     meta = {"source": str(images), "labels": str(labels), "limit": limit}
     stem = images.name.removesuffix(".gz").split("-")[0].split(".")[0] or "idx"

