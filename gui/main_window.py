@@ -9,7 +9,7 @@ can answer them without a modal dialog.
 
 The window is composed of parts in gui.window: actions, menus, toolbar and docks (menus), the
 document's life cycle (documents), the status bar and the state shown (status), the questions
-(prompts) and the bundled examples (examples).
+(prompts), the bundled examples (examples) and File → Export (exports).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from gui.training.window import TrainingUI
 from gui.weak_slots import connect_weak
 from gui.window.documents import DocumentLifecycle, _spawned  # noqa: F401 - re-exported
 from gui.window.examples import DEFAULT_EXAMPLE, EXAMPLE_TITLES, EXAMPLES_DIR, examples  # noqa: F401 - re-exported
+from gui.window.exports import WindowExports
 from gui.window.menus import WindowMenus, _keys  # noqa: F401 - re-exported
 from gui.window.prompts import FILE_FILTER, WindowPrompts  # noqa: F401 - re-exported
 from gui.window.status import APP_TITLE, STATUS_TIMEOUT_MS, WindowStatus, _plural  # noqa: F401 - re-exported
@@ -37,7 +38,7 @@ from gui.window.status import APP_TITLE, STATUS_TIMEOUT_MS, WindowStatus, _plura
 DEFAULT_SIZE = (1280, 800)
 
 
-class MainWindow(WindowMenus, DocumentLifecycle, WindowStatus, WindowPrompts, QMainWindow):
+class MainWindow(WindowMenus, WindowExports, DocumentLifecycle, WindowStatus, WindowPrompts, QMainWindow):
     def __init__(self, document: DocumentModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")

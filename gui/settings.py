@@ -17,7 +17,10 @@ MAX_RECENT = 10
 RECENT_KEY = "recentFiles"
 GEOMETRY_KEY = "mainWindow/geometry"
 STATE_KEY = "mainWindow/state"
-STATE_VERSION = 1  # bump when the docks or toolbars change, so an old layout is not restored
+# Bump when the docks or toolbars change, so an old layout is not restored: the window then lays its
+# docks out as on a first start (a dock missing from an old layout would stay hidden). 2: the
+# Classification dock.
+STATE_VERSION = 2
 
 
 def settings() -> QSettings:
@@ -69,14 +72,14 @@ def save_window_layout(window: QMainWindow) -> None:
 
 
 def restore_window_layout(window: QMainWindow) -> bool:
-    """Restore the last saved geometry and dock/toolbar layout; False when there was none."""
+    """Restore the last saved geometry and dock/toolbar layout; False when the layout was not restored
+    (none saved, or saved by a version with other docks): the window then arranges its docks."""
     store = settings()
     geometry = store.value(GEOMETRY_KEY)
     state = store.value(STATE_KEY)
     restored = bool(geometry) and window.restoreGeometry(geometry)
-    if state:
-        window.restoreState(state, STATE_VERSION)
-    return restored
+    state_restored = bool(state) and window.restoreState(state, STATE_VERSION)
+    return restored and state_restored
 
 
 # ---- last folder ------------------------------------------------------------------------

@@ -82,7 +82,14 @@ TYPE_KEYWORDS = {
     "Concat": ("concatenate", "join", "stack"),
     "Dropout": ("regularization", "noise"),
     "BatchNorm": ("bn", "batch normalization", "normalise", "normalize"),
-    "Flatten": ("reshape", "vector"),
+    "Flatten": ("vector", "flat", "ravel", "to features"),
+    "Reshape": ("view", "unflatten", "to image", "dimensions"),
+    "Conv2D": ("convolution", "cnn", "conv2d", "kernel", "filters", "feature maps", "image"),
+    "MaxPool2D": ("max pooling", "maxpool", "pooling", "pool", "downsample", "subsample"),
+    "AvgPool2D": ("average pooling", "avg pooling", "mean pooling", "avgpool", "pooling", "pool", "downsample",
+                  "subsample"),
+    "GlobalAveragePooling2D": ("gap", "global average pooling", "global pooling", "global mean",
+                               "adaptive avg pool", "pooling"),
 }
 ACTIVATION_LABELS = {
     "sigmoid": ("Sigmoid", ("logistic",)), "tanh": ("Tanh", ()), "relu": ("ReLU", ("rectifier",)),

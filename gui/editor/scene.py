@@ -128,6 +128,13 @@ class CanvasScene(SceneEdits, SceneDisplay, SceneGestures, QGraphicsScene):
             rect = rect.united(item.sceneBoundingRect())
         return rect
 
+    def network_rect(self) -> QRectF:
+        """The nodes and their wires (a wire looping back to the next row bulges beyond the nodes)."""
+        rect = self.nodes_rect()
+        for item in self._edges.values():
+            rect = rect.united(item.mapRectToScene(item.path().boundingRect()))
+        return rect
+
     # ---- model -> items --------------------------------------------------------------------------
     def _on_graph_event(self, event: object) -> None:
         kind = type(event)

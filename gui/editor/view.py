@@ -119,8 +119,8 @@ class CanvasView(QGraphicsView):
         return self.set_zoom(1.0)
 
     def zoom_fit(self) -> float:
-        """Show every node (at most at 100 %)."""
-        rect = self.canvas.nodes_rect() if self.canvas is not None else QRectF()
+        """Show every node and wire (at most at 100 %)."""
+        rect = self.canvas.network_rect() if self.canvas is not None else QRectF()
         if rect.isEmpty():
             self.set_zoom(1.0)
             self.centerOn(0, 0)

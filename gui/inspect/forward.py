@@ -82,8 +82,11 @@ def _node_card(trace: StepTrace, sym: Symbols, rec: NodeForward) -> Card:
         columns = [("x", rec.a)]
         if trace.raw_x is not None and np.asarray(trace.raw_x).size == rec.a.size:
             columns.append(("raw", np.asarray(trace.raw_x, dtype=np.float64)))
-        figures += [figure("the sample, as the network sees it", w) for w in
-                    array_widget(columns, labels, name=f"forwardValues:{rec.name}")]
+        widgets = array_widget(columns, labels, name=f"forwardValues:{rec.name}")
+        captions = ["the sample, as the network sees it", "the raw sample, before the preprocessing"]
+        if len(widgets) != len(columns):  # one table of both columns (features, not images)
+            captions = [captions[0]] * len(widgets)
+        figures += [figure(caption, w) for caption, w in zip(captions, widgets)]
     else:
         if rec.type not in ("Activation", "Softmax"):
             for src, value in zip(rec.inputs, rec.input_values):

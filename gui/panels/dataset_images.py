@@ -2,12 +2,14 @@
 the specs that choosing a folder or IDX files makes, and a guess of the labels file beside an images file."""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from engine.data.images import MAX_SIDE
+from engine.data.images import MAX_SIDE, is_image_file
 
 from .param_editors import ComboBox
 from .training_settings import count_box
@@ -17,6 +19,44 @@ IDX_FILTER = "IDX files (*idx3-ubyte *idx3-ubyte.gz *.idx *.idx.gz *ubyte *ubyte
 IDX_LABELS_FILTER = "IDX files (*idx1-ubyte *idx1-ubyte.gz *.idx *.idx.gz *ubyte *ubyte.gz *.gz);;All files (*)"
 DEFAULT_SIDE = 28
 MAX_LIMIT = 10_000_000
+PROBE_FILES = 200  # image headers read to propose a size for images that differ in size
+_SIZE_HINT = re.compile(r"\s*\(\"size\": \[height, width\]\)")
+
+
+def gui_error(error: str) -> str:
+    """An image error worded for the data section: the file format's ``"size": [height, width]`` is
+    the "Resize to" box here."""
+    return _SIZE_HINT.sub(' (tick "Resize to" in the Data section)', error)
+
+
+def common_image_size(folder: str | Path) -> list[int] | None:
+    """The most common (height, width) among the first PROBE_FILES images of a folder's class
+    sub-folders (Pillow reads only their headers); None when none can be read. The size proposed for
+    resizing images that differ in size."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with the image support
+        return None
+    sizes: Counter = Counter()
+    seen = 0
+    try:
+        for sub in sorted(p for p in Path(folder).iterdir() if p.is_dir() and not p.name.startswith(".")):
+            for path in sorted(sub.iterdir()):
+                if seen >= PROBE_FILES:
+                    break
+                if not is_image_file(path):
+                    continue
+                seen += 1
+                try:
+                    with Image.open(path) as image:
+                        width, height = image.size
+                except Exception:  # a broken file: the loader names it
+                    continue
+                if 1 <= height <= MAX_SIDE and 1 <= width <= MAX_SIDE:
+                    sizes[(height, width)] += 1
+    except OSError:
+        return None
+    return list(sizes.most_common(1)[0][0]) if sizes else None
 
 
 def spec_for_images(current: dict[str, Any], folder: str) -> dict[str, Any]:
@@ -100,7 +140,8 @@ class ImageOptions(QWidget):
         layout.addLayout(buttons)
 
     def show_spec(self, spec: dict[str, Any], image_size: list[int] | None) -> None:
-        """Show ``spec``'s options; ``image_size`` (the loaded images' H, W) fills an unticked resize."""
+        """Show ``spec``'s options; ``image_size`` (the loaded images' H, W, or a folder's most common
+        size when they differ) fills an unticked resize."""
         self._showing = True
         try:
             folder = spec.get("kind") == "images"

@@ -34,7 +34,7 @@ from gui.document import DocumentModel
 from gui.training.commands import SettingsHub, input_change
 
 from .dataset_data import DataCache, Loaded, raw_dims, spec_for_csv, spec_for_dataset
-from .dataset_images import ImageOptions, ImagePicking
+from .dataset_images import ImageOptions, ImagePicking, common_image_size, gui_error
 from .dataset_picker import CSV_ITEM, IDX_ITEM, IMAGE_SUFFIX, IMAGES_ITEM, fill_combo, file_label, show_choice
 from .dataset_preview import DatasetPreview
 from .param_editors import ComboBox
@@ -218,7 +218,10 @@ class DatasetSection(ImagePicking, QWidget):
             self.image_options.setVisible(kind in ("images", "idx"))
             if kind in ("images", "idx"):
                 shape = loaded.prepared.train.input_shape if loaded.prepared is not None else None
-                self.image_options.show_spec(spec, list(shape[1:]) if shape else None)
+                size = list(shape[1:]) if shape else None
+                if size is None and kind == "images" and not spec.get("size") and spec.get("path"):
+                    size = common_image_size(self._csv_path(spec))  # differing sizes: propose the usual one
+                self.image_options.show_spec(spec, size)
             two_d = (raw_dims(spec) == 2) if not files else loaded.raw_dims == 2
             for name, chip in self.chips.items():
                 chip.setChecked(bool(features) and name in features)
@@ -261,7 +264,7 @@ class DatasetSection(ImagePicking, QWidget):
 
     def _show_hint(self, loaded: Loaded, two_d: bool) -> None:
         palette = self.palette()
-        self.error.setText(loaded.error)
+        self.error.setText(gui_error(loaded.error))
         self.error.setVisible(bool(loaded.error))
         set_text_color(self.error, status_color(palette, "error"))
         width, wanted = loaded.input_width, loaded.input_shape

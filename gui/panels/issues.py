@@ -194,7 +194,7 @@ class IssuesPanel(QWidget):
         item.setData(0, NODE_ROLE, issue.node)
         item.setData(0, KIND_ROLE, issue.severity)
         blocks = {"graph": "the network cannot run", "train": "the network cannot be trained"}[issue.scope] \
-            if issue.is_error else "a warning: nothing is blocked"
+            if issue.is_error else "nothing is blocked"
         tip = f"{issue.message}\n\n{issue.severity.capitalize()}: {blocks}."
         if issue.node is not None:
             tip += " Click to show the node."

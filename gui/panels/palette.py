@@ -40,7 +40,12 @@ SEARCH_ALIASES: dict[str, tuple[str, ...]] = {
     "Concat": ("concatenate", "join", "stack"),
     "Dropout": ("regularisation", "noise"),
     "BatchNorm": ("batch normalization", "batch normalisation", "bn", "standardize"),
-    "Flatten": ("reshape", "vector", "image"),
+    "Flatten": ("vector", "ravel"),
+    "Reshape": ("unflatten", "view", "dimensions"),
+    "Conv2D": ("cnn", "kernel", "filters", "feature maps", "image"),
+    "MaxPool2D": ("max pooling", "downsample", "subsample"),
+    "AvgPool2D": ("average pooling", "mean pooling", "downsample", "subsample"),
+    "GlobalAveragePooling2D": ("gap", "global average pooling", "global pooling"),
 }
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole

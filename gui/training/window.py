@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from gui.document import DocumentModel
 from gui.icons import icon
+from gui.panels.dataset_images import gui_error
 from gui.panels.training import TrainingPanel
 from gui.plots import BoundaryPlot, GradientPlot, LossPlot
 from gui.plots.class_views import ClassViews
@@ -191,6 +192,7 @@ class TrainingUI(QObject):
             if self.message_bar is not None:
                 self.message_bar.dismiss()
             return
+        text = gui_error(text)  # an image folder's "size" is the Data section's "Resize to"
         self.panel.show_message(level, text)
         self.window.show_status(text)
         if level in ("error", "warning") and self.message_bar is not None:

@@ -18,6 +18,7 @@ EXAMPLE_TITLES = {
     "plane": "Plane (regression)",
     "iris": "Iris",
     "digits_mlp": "Digits (MLP with dropout)",
+    "digits_cnn": "Digits as images (CNN)",
 }
 
 

@@ -172,6 +172,7 @@ class WindowMenus:
             act.triggered.connect(lambda _checked=False, p=path: self.open_example(p))
         file_menu.addSeparator()
         file_menu.addActions([self.action_save, self.action_save_as])
+        self._create_export_menu(file_menu)  # gui.window.exports
         file_menu.addSeparator()
         file_menu.addActions([self.action_close, self.action_quit])
         self.rebuild_recent_menu()

@@ -23,13 +23,15 @@ from engine.session import open_session, store  # noqa: E402
 ALL_FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
 
 
-def chain(layers: list[tuple[str, dict[str, Any]]], names: list[str | None] | None = None) -> engine.Graph:
-    """A left-to-right chain of layers, 200 px apart."""
+def chain(layers: list[tuple[str, dict[str, Any]]], names: list[str | None] | None = None,
+          positions: list[tuple[float, float]] | None = None) -> engine.Graph:
+    """A chain of layers, left to right 200 px apart unless ``positions`` places them."""
     g = engine.Graph()
     prev = None
     for i, (type_name, params) in enumerate(layers):
         name = names[i] if names else None
-        node = g.add_node(type_name, name, pos=(i * 200.0, 0.0), **params)
+        pos = positions[i] if positions else (i * 200.0, 0.0)
+        node = g.add_node(type_name, name, pos=pos, **params)
         if prev is not None:
             g.connect(prev, node)
         prev = node
@@ -116,7 +118,12 @@ def digits_mlp() -> Document:
 
 
 def digits_cnn() -> Document:
-    """The digits as 8 × 8 images: two conv blocks (3 × 3, same, ReLU; 2 × 2 max pooling), then softmax."""
+    """The digits as 8 × 8 images: two conv blocks (3 × 3, same, ReLU; 2 × 2 max pooling), then softmax.
+
+    Two rows, the convolution blocks above the classifier, so the whole network is readable at the
+    fitted zoom of a 1280 × 800 window (one row of eight is too small to show the cards' text)."""
+    top = [(i * 200.0, 0.0) for i in range(5)]
+    below = [(400.0 + i * 200.0, 180.0) for i in range(3)]
     g = chain([("Input", {"shape": [1, 8, 8]}),
                ("Conv2D", {"filters": 16, "kernel_size": 3, "padding": "same", "activation": "relu"}),
                ("MaxPool2D", {"pool_size": 2, "stride": 2}),
@@ -124,7 +131,7 @@ def digits_cnn() -> Document:
                ("MaxPool2D", {"pool_size": 2, "stride": 2}),
                ("Flatten", {}),
                ("Dense", {"units": 10, "activation": "softmax"}),
-               ("Loss", {"function": "cross_entropy"})])
+               ("Loss", {"function": "cross_entropy"})], positions=top + below)
     doc = Document(graph=g)
     doc.dataset = {"kind": "generator", "name": "digits", "flat": False, "train_ratio": 0.8, "seed": 0,
                    "features": None, "stratify": True}

@@ -37,12 +37,13 @@ def prompts(monkeypatch):
         return "discard"
 
     def no_file_dialog(self, *args):
-        raise AssertionError("a test opened a file dialog; patch _get_open_path/_get_save_path")
+        raise AssertionError("a test opened a file dialog; patch _get_open_path/_get_save_path/_get_export_path")
 
     monkeypatch.setattr(MainWindow, "_ask_save", ask_save)
     monkeypatch.setattr(MainWindow, "_ask_restore", lambda self, entry: "keep")
     monkeypatch.setattr(MainWindow, "_get_open_path", no_file_dialog)
     monkeypatch.setattr(MainWindow, "_get_save_path", no_file_dialog)
+    monkeypatch.setattr(MainWindow, "_get_export_path", no_file_dialog)
     return asked
 
 

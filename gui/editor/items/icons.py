@@ -138,6 +138,59 @@ def _flatten(params: dict[str, Any]) -> list[Part]:
     return [(grid, 1.2, 1.0), (_line(S - 1.5, 1, S - 1.5, S - 1), 2.2, 1.0)]
 
 
+def _cells(x0: float, y0: float, n: int, cell: float) -> QPainterPath:
+    """An n × n grid of square cells with its top-left corner at (x0, y0)."""
+    path = QPainterPath()
+    for i in range(n):
+        for j in range(n):
+            path.addRect(QRectF(x0 + i * cell, y0 + j * cell, cell, cell))
+    return path
+
+
+def _conv2d(params: dict[str, Any]) -> list[Part]:
+    """An image (a faint 3 × 3 grid) with the kernel's window drawn bold over one corner."""
+    cell = (S - 2) / 3
+    window = QPainterPath()
+    window.addRect(QRectF(1, 1, 2 * cell, 2 * cell))
+    return [(_cells(1, 1, 3, cell), 1.0, 0.55), (window, 2.2, 1.0)]
+
+
+def _pool(params: dict[str, Any]) -> list[Part]:
+    return [(_cells(1.5, 1.5, 2, (S - 3) / 2), 1.4, 1.0)]
+
+
+def _maxpool(params: dict[str, Any]) -> list[Part]:
+    """A 2 × 2 pooling window whose largest cell (filled) wins."""
+    cell = (S - 3) / 2
+    winner = QPainterPath()
+    winner.addRect(QRectF(1.5 + cell, 1.5, cell, cell))
+    return [*_pool(params), (winner, 0.0, 1.0)]
+
+
+def _avgpool(params: dict[str, Any]) -> list[Part]:
+    """A 2 × 2 pooling window, every cell shares the mean (all half filled)."""
+    return [*_pool(params), (_cells(1.5, 1.5, 2, (S - 3) / 2), 0.0, 0.5)]
+
+
+def _global_pool(params: dict[str, Any]) -> list[Part]:
+    """A stack of feature maps, each averaged into one value (the dot)."""
+    back = QPainterPath()
+    back.addRect(QRectF(4.5, 0.8, 8.7, 8.7))
+    front = QPainterPath()
+    front.addRect(QRectF(0.8, 4.5, 8.7, 8.7))
+    dot = QPainterPath()
+    dot.addEllipse(QPointF(5.15, 8.85), 2.2, 2.2)
+    return [(back, 1.3, 0.55), (front, 1.5, 1.0), (dot, 0.0, 1.0)]
+
+
+def _reshape(params: dict[str, Any]) -> list[Part]:
+    """The same values in another shape: a column of four cells beside a 2 × 2 block."""
+    column = QPainterPath()
+    for j in range(4):
+        column.addRect(QRectF(0.8, 0.8 + j * 3.1, 3.1, 3.1))
+    return [(column, 1.1, 1.0), (_cells(6.8, 3.6, 2, 3.4), 1.1, 1.0)]
+
+
 def _unknown(params: dict[str, Any]) -> list[Part]:
     path = QPainterPath()
     path.addRoundedRect(QRectF(1, 1, S - 2, S - 2), 3, 3)
@@ -147,6 +200,8 @@ def _unknown(params: dict[str, Any]) -> list[Part]:
 _BUILDERS: dict[str, Callable[[dict[str, Any]], list[Part]]] = {
     "Input": _input, "Loss": _loss, "Dense": _dense, "Activation": _activation, "Softmax": _softmax,
     "Add": _add, "Concat": _concat, "Dropout": _dropout, "BatchNorm": _batchnorm, "Flatten": _flatten,
+    "Conv2D": _conv2d, "MaxPool2D": _maxpool, "AvgPool2D": _avgpool, "GlobalAveragePooling2D": _global_pool,
+    "Reshape": _reshape,
 }
 _cache: dict[tuple[str, str], list[Part]] = {}
 _pens: dict[tuple[int, float], QPen] = {}
