@@ -29,8 +29,9 @@ def test_the_dock_shows_the_cnn_follows_the_canvas_and_forgets_it_on_new(main_wi
 
     views.tabs.setCurrentWidget(views.features)
     views.features.spin.setValue(5)
-    qtbot.waitUntil(lambda: views.features.shown_sample == ("test", 5), timeout=LONG)
-    assert "conv_2" in views.features.sections
+    # the sections are drawn on the next redraw after the sample arrives
+    qtbot.waitUntil(lambda: views.features.shown_sample == ("test", 5) and "conv_2" in views.features.sections,
+                    timeout=LONG)
 
     w.findChild(QAction, "actionNew").trigger()
     qtbot.waitUntil(lambda: ui.controller.record.info is None, timeout=LONG)
