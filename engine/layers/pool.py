@@ -2,7 +2,9 @@
 and GlobalAveragePooling2D ((C, H, W) -> (C,)).
 
 The windows are visited one kernel offset at a time (p² strided slices of the whole batch), which
-costs p² vectorised passes instead of a Python loop over samples or pixels.
+costs p² vectorised passes instead of a Python loop over samples or pixels. MaxPool2D's common case,
+2 × 2 windows with stride 2 on an even map, pools horizontal pairs and then vertical pairs instead
+(see MaxPool2DLayer._forward_pairs): half the passes, and the larger one runs as one long loop.
 """
 from __future__ import annotations
 
@@ -51,9 +53,62 @@ class MaxPool2DLayer(_Pool2D):
     ``taken`` mask matters: only the first equal value of a window gets the gradient.
     """
 
+    def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
+        super().__init__(name, config, in_shapes, out_shape)
+        _, h, w = in_shapes[0]
+        # 2 × 2 windows, stride 2, tiling the whole map: the fast path (see _forward_pairs).
+        self.pairs = self.p == 2 and config["stride"] == 2 and h % 2 == 0 and w % 2 == 0
+        self.rows: np.ndarray | None = None
+
+    def _forward_pairs(self, x: np.ndarray, out: np.ndarray | None, training: bool) -> np.ndarray:
+        """2 × 2 windows in two passes: the larger of each horizontal pair, then of each vertical pair.
+
+        Horizontal neighbours are the even and odd values of the flattened batch, two views with one
+        uniform stride, so NumPy runs that pass (over all values) as one long loop instead of one loop
+        of OW values per row, as the strided window views need. ``rows`` (the pair maxima) is kept
+        for the backward pass.
+        """
+        n, c, h, w = x.shape
+        flat = x.reshape(-1, 2)
+        rows = self.scratch("rows", (n * c * h * (w // 2),), x.dtype) if training else None
+        rows = np.maximum(flat[:, 0], flat[:, 1], out=rows)
+        r = rows.reshape(n * c * (h // 2), 2, w // 2)
+        if out is None:
+            out = np.empty((n,) + self.out_shape, x.dtype)
+        np.maximum(r[:, 0], r[:, 1], out=out.reshape(r.shape[0], w // 2))
+        if training:
+            self.rows = rows
+        return out
+
+    def _backward_pairs(self, dy: np.ndarray) -> np.ndarray:
+        """The first maximum in row order: the top row of a window wins when its larger value is the
+        window's maximum, and in the winning row the left value wins when it is the row's maximum."""
+        n, c, h, w = self.x.shape
+        oh, ow = h // 2, w // 2
+        r = self.rows.reshape(n, c, oh, 2, ow)
+        top = np.equal(r[:, :, :, 0], self.y, out=self.scratch("top", dy.shape, np.bool_))
+        drow = self.scratch("drow", (n, c, oh, 2, ow), dy.dtype)
+        np.multiply(dy, top, out=drow[:, :, :, 0])
+        np.subtract(dy, drow[:, :, :, 0], out=drow[:, :, :, 1])  # dy where the bottom row won, else 0
+        flat = self.x.reshape(-1, 2)
+        left = np.equal(flat[:, 0], self.rows, out=self.scratch("left", self.rows.shape, np.bool_))
+        dx = self.scratch("dx", (n, c, h, w), dy.dtype)
+        dxf = dx.reshape(-1, 2)
+        g = drow.reshape(-1)
+        np.multiply(g, left, out=dxf[:, 0])
+        np.subtract(g, dxf[:, 0], out=dxf[:, 1])  # the row's gradient where the right value won
+        return dx
+
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         shape = (x.shape[0],) + self.out_shape
         out = self.out_buffer("y", shape, x.dtype, training)
+        if self.pairs and x.flags.c_contiguous:
+            out = self._forward_pairs(x, out, training)
+            if training:
+                self.x, self.y = x, out
+            return out
+        if training:
+            self.rows = None
         (r0, c0), rest = self.offsets[0], self.offsets[1:]
         if not rest:
             out = _first_window(x, (r0, c0), out)
@@ -67,6 +122,8 @@ class MaxPool2DLayer(_Pool2D):
         return out
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
+        if self.rows is not None:
+            return self._backward_pairs(dy)
         dx = self._dx(dy)
         x, y = self.x, self.y
         hit = self.scratch("hit", dy.shape, np.bool_)
@@ -91,7 +148,7 @@ class MaxPool2DLayer(_Pool2D):
 
     def release(self) -> None:
         super().release()
-        self.y = None
+        self.y = self.rows = None
 
 
 class AvgPool2DLayer(_Pool2D):

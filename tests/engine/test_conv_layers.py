@@ -194,6 +194,46 @@ def test_maxpool_routes_a_tie_to_the_first_maximum() -> None:
     np.testing.assert_array_equal(dx, [[[[0, 10, 20, 0], [0, 0, 0, 0]]]])
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_maxpool_2x2_fast_path_equals_the_window_offsets(dtype) -> None:
+    """2 × 2 / stride 2 pooling of an even map runs as pairs of pairs; it must route every gradient
+    exactly as the offset-by-offset path does, ties (all-zero windows after a ReLU) included."""
+    fast = make_layer("MaxPool2D", [(3, 6, 8)], dtype=dtype)
+    slow = make_layer("MaxPool2D", [(3, 6, 8)], dtype=dtype)
+    slow.pairs = False
+    assert fast.pairs
+    rng = np.random.default_rng(4)
+    x = np.maximum(np.round(rng.normal(size=(5, 3, 6, 8)), 1), 0).astype(dtype)  # many ties, many zeros
+    dy = rng.normal(size=(5, 3, 3, 4)).astype(dtype)
+    np.testing.assert_array_equal(fast.forward(x, True), slow.forward(x, True))
+    np.testing.assert_array_equal(fast.forward(x, False), slow.forward(x, False))
+    np.testing.assert_array_equal(fast.backward(dy), slow.backward(dy))
+    # a strided (non-contiguous) gradient, as the Conv2D after the pool hands back
+    wide = np.zeros((5, 3, 5, 6), dtype)
+    wide[:, :, 1:4, 1:5] = dy
+    np.testing.assert_array_equal(fast.backward(wide[:, :, 1:4, 1:5]), slow.backward(dy))
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_conv_col2im_of_long_rows_equals_the_strided_slices(im2col, padding) -> None:
+    """Stride 1 on large maps: ∂L/∂x through wide rows and one GEMM equals the k² slice additions."""
+    from engine.layers.conv_geometry import scatter_add
+
+    layer = make_layer("Conv2D", [(3, 9, 7)], filters=4, kernel_size=3, padding=padding, activation="linear")
+    randomize(layer)
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 3, 9, 7))
+    layer.forward(x, True)
+    dz = rng.normal(size=(2,) + layer.out_shape)
+    got = layer.backward_pre(dz)
+    n, f = dz.shape[:2]
+    dcols = np.matmul(layer.W2.T, dz.reshape(n, f, -1)).reshape(n, 3, 3, 3, layer.oh, layer.ow)
+    dxp = np.zeros((n, 3) + layer.padded)
+    scatter_add(dcols, 3, 1, layer.oh, layer.ow, dxp)
+    want = dxp[:, :, layer.pt:layer.pt + 9, layer.pl:layer.pl + 7]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
 def test_overlapping_maxpool_adds_the_gradients_of_shared_pixels() -> None:
     layer = make_layer("MaxPool2D", [(1, 2, 3)], pool_size=2, stride=1)
     x = np.array([[[[0.0, 9.0, 0.0], [0.0, 0.0, 0.0]]]])
