@@ -99,10 +99,13 @@ class LossPlot(LossHistory, LossReadout, LossExport, LivePlot):
         self.plot.getAxis("left").setWidth(54)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
 
-        # accuracy: a second view box on the right axis, x linked to the loss view
+        # accuracy: a second view box on the right axis, x linked to the loss view. A child of the
+        # plot item (not a top-level scene item) so that it stacks between the grid (GRID_Z, drawn
+        # by the axes) and the loss view: the grid behind every curve, accuracy under the losses.
         self.acc_view = pg.ViewBox(enableMenu=False)
         self.acc_view.setMouseEnabled(False, False)
-        self.plot.scene().addItem(self.acc_view)
+        self.acc_view.setParentItem(self.plot)
+        self.acc_view.setZValue(self.plot.vb.zValue() - 1)
         self.plot.getAxis("right").linkToView(self.acc_view)
         self.acc_view.setXLink(self.plot)
         self.acc_view.enableAutoRange(y=False)
@@ -146,7 +149,7 @@ class LossPlot(LossHistory, LossReadout, LossExport, LivePlot):
 
     @Slot()
     def _sync_acc_view(self) -> None:
-        self.acc_view.setGeometry(self.plot.vb.sceneBoundingRect())
+        self.acc_view.setGeometry(self.plot.vb.geometry())  # both in the plot item's coordinates
         self.acc_view.linkedViewChanged(self.plot.vb, self.acc_view.XAxis)
 
     def _apply_theme(self) -> None:

@@ -23,6 +23,10 @@ _SERIES = {
 }
 
 
+# Stacking inside a PlotItem: the grid-drawing axes below every view box (pyqtgraph's is at -100)
+GRID_Z = -110.0
+
+
 @dataclass(frozen=True)
 class PlotTheme:
     """Colours of a plot, mixed from a (light or dark) palette."""
@@ -61,7 +65,12 @@ class PlotTheme:
 
 def style_plot_item(plot: pg.PlotItem, theme: PlotTheme, grid: bool = False) -> None:
     """Axis lines, ticks and labels in the theme's colours; ``grid``: opaque grid lines in the
-    theme's grid colour behind the data (pre-mixed: translucent lines cost milliseconds a frame)."""
+    theme's grid colour behind the data (pre-mixed: translucent lines cost milliseconds a frame).
+
+    The grid lines are painted by the left and bottom axes, which pyqtgraph stacks *above* the view
+    box (axis z 0.5, view box z -100): opaque lines there would cover a 1-px curve wherever it runs
+    along one (whole stretches of a flat curve vanished). So those axes go below the view box
+    (GRID_Z); a second view box sharing the plot (the loss plot's accuracy) stacks between."""
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(theme.axis))
@@ -74,6 +83,7 @@ def style_plot_item(plot: pg.PlotItem, theme: PlotTheme, grid: bool = False) -> 
             axis.setTickPen(pg.mkPen(theme.grid))
             axis.setStyle(tickAlpha=255, maxTickLevel=1)
             axis.setGrid(255)
+            axis.setZValue(GRID_Z)
 
 
 def style_view(view: pg.GraphicsView, theme: PlotTheme) -> None:
