@@ -24,6 +24,7 @@ from .network_evaluation import PREDICT_CHUNK, NetworkEvaluation
 from .network_weights import LayerInfo, NetworkWeights, weight_shapes  # noqa: F401 - re-exported
 from .optim import Optimizer
 from .regularization import add_l1_l2_grad, clip_grad_norm, l1_l2_penalty
+from .data_fit import task_of
 from .validation import Analysis, analyze
 
 
@@ -112,13 +113,7 @@ class Network(NetworkWeights, NetworkEvaluation):
         return last
 
     def _task(self) -> str:
-        if self.loss_fn is None:
-            return "regression"
-        if self.loss_fn.name == "cross_entropy":
-            return "multiclass"
-        if self.loss_fn.name == "bce" or self.fusion == "step":
-            return "binary"
-        return "regression"
+        return task_of(self.loss_fn.name if self.loss_fn is not None else None, self.fusion)
 
     # ---- weights -----------------------------------------------------------------------
     # ---- data checks -------------------------------------------------------------------

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from .data import Prepared, Preprocessor, prepare
+from .data_fit import DataFacts, NetworkEnds, fit_problem
 from .document import Document
 from .errors import TrainingError
-from .layers.base import fmt_shape
 from .network import Network
 from .trainer import Trainer
 
@@ -78,40 +78,11 @@ def open_session(doc: Document, restart: bool = False, base_dir: str | Path | No
 
 
 def check_fit(net: Network, pre: Preprocessor, y_train: np.ndarray) -> None:
-    """Explain a mismatch between the data and the network's Input or output layer."""
-    want = tuple(pre.network_input_shape)
-    if tuple(net.input_shape) != want:
-        names = pre.network_input_names
-        listed = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
-        shape = list(want)
-        raise TrainingError(
-            f"The data gives samples of shape {fmt_shape(want)} ({listed}) but {net.input_name} expects "
-            f"{fmt_shape(net.input_shape)}: set {net.input_name}'s shape to {shape}"
-        )
-    out = tuple(net.output_shape)
-    if pre.is_classification:
-        k = len(pre.class_names)
-        if net.task == "multiclass" and out != (k,):
-            raise TrainingError(f"The data has {k} classes but {net.output_name} outputs {fmt_shape(out)}: "
-                                f"set its units to {k}")
-        if net.task == "binary" and out != (1,):
-            raise TrainingError(f"Two classes need one sigmoid output, but {net.output_name} outputs "
-                                f"{fmt_shape(out)}: set its units to 1")
-        if net.task == "regression":
-            raise TrainingError(f"The data is a classification ({k} classes) but the Loss is "
-                                f"{net.loss_fn.name if net.loss_fn else 'missing'}: use bce with 1 sigmoid output "
-                                f"for 2 classes, cross_entropy with a Softmax for more")
-        if net.task == "binary" and k != 2:
-            raise TrainingError(f"The data has {k} classes; bce handles two. Use {k} units, a Softmax and "
-                                f"cross_entropy")
-    else:
-        width = 1 if np.ndim(y_train) == 1 else int(np.shape(y_train)[1])
-        if net.task != "regression":
-            raise TrainingError("The data is a regression (numeric targets) but the Loss is a classification "
-                                "loss: use mse, mae or huber")
-        if out != (width,):
-            raise TrainingError(f"The data has {width} target value(s) per sample but {net.output_name} outputs "
-                                f"{fmt_shape(out)}")
+    """Explain a mismatch between the data and the network's Input or output layer (the same check,
+    in the same words, as ``engine.data_fit.fit_problem``, which the GUI runs before Play)."""
+    problem = fit_problem(NetworkEnds.of_network(net), DataFacts.of(pre, y_train))
+    if problem is not None:
+        raise TrainingError(problem.message)
 
 
 def store(session: Session) -> Document:

@@ -19,6 +19,7 @@ import engine
 from engine.document import Document
 from engine.fileformat import load, save
 from engine.network import weight_shapes
+from engine.data_fit import DataFacts, with_data_fit
 from engine.validation import Analysis, analyze
 
 
@@ -42,6 +43,9 @@ class DocumentModel(QObject):
         self.untitled_name = "Untitled"  # the title while there is no path (e.g. "xor (example)")
         self._extra_modified = False
         self._analysis: Analysis | None = None
+        self._graph_analysis: Analysis | None = None
+        self._data_facts: DataFacts | None = None
+        self._graph_dirty = False
         self._notify = QTimer(self)
         self._notify.setSingleShot(True)
         self._notify.setInterval(0)
@@ -75,10 +79,27 @@ class DocumentModel(QObject):
 
     @property
     def analysis(self) -> Analysis:
-        """Shapes and issues of the current graph (recomputed after each change, on demand)."""
+        """Shapes and issues of the current graph (recomputed after each change, on demand), with an
+        error of scope "data" when the chosen data does not fit it (``set_data_facts``)."""
         if self._analysis is None:
-            self._analysis = analyze(self.graph)
+            if self._graph_analysis is None:
+                self._graph_analysis = analyze(self.graph)
+            self._analysis = with_data_fit(self.graph, self._graph_analysis, self._data_facts)
         return self._analysis
+
+    @property
+    def data_facts(self) -> DataFacts | None:
+        return self._data_facts
+
+    def set_data_facts(self, facts: DataFacts | None) -> None:
+        """What the chosen dataset gives (input shape, task, classes), known to the GUI from loading
+        it for the preview; None when unknown. The analysis then says whether the data fits."""
+        if facts == self._data_facts:
+            return
+        self._data_facts = facts
+        self._analysis = None
+        if not self._notify.isActive():
+            self._notify.start()
 
     def _clean_changed(self, clean: bool) -> None:
         self.modifiedChanged.emit(self.modified)
@@ -94,12 +115,15 @@ class DocumentModel(QObject):
             self.modifiedChanged.emit(True)
 
     def _on_graph_event(self, event: object) -> None:
-        self._analysis = None
+        self._analysis = self._graph_analysis = None
+        self._graph_dirty = True
         if not self._notify.isActive():
             self._notify.start()
 
     def _emit_changes(self) -> None:
-        self.graphChanged.emit()
+        if self._graph_dirty:  # not for new data facts alone: the graph is as it was
+            self._graph_dirty = False
+            self.graphChanged.emit()
         self.analysisChanged.emit(self.analysis)
 
     # ---- files ---------------------------------------------------------------------------

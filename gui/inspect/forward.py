@@ -39,6 +39,21 @@ def row_labels(trace: StepTrace, sym: Symbols, node: str, size: int) -> list[str
     return [f"[{i}]" for i in range(size)]
 
 
+def value_labels(rec: NodeForward, sym: Symbols) -> tuple[str | None, str]:
+    """Headers of a node's weighted sum z (None: not shown) and its output a. A Dense layer has
+    symbols of its own (z₁, a₁); a layer named by its node (Conv2D: "conv_1") would get the same
+    header twice, so its two panels say which is which: "conv_1 · z (before relu)", "conv_1 · a = relu(z)"."""
+    a_label = pretty_symbol(sym.out[rec.name])
+    if rec.z is None or (rec.type in ("Dense", "Conv2D") and rec.activation == "linear"):
+        return None, a_label
+    z_label = pretty_symbol(sym.z(rec.name, 0).split("[")[0])
+    if z_label != a_label:
+        return z_label, a_label
+    act = rec.activation or "f"
+    z_label = f"{rec.name} · z (before {act})"
+    return z_label, (f"{rec.name} · a = {act}(z)" if a_label == rec.name else f"{a_label} = {act}(z)")
+
+
 def param_widgets(trace: StepTrace, sym: Symbols, node: str, arrays: dict[str, np.ndarray], header: str,
                   name: str) -> list[QWidget]:
     """Each parameter array: small ones as a labelled column (w1, dense_1.W[0,1], …), else a heatmap."""
@@ -95,12 +110,13 @@ def _node_card(trace: StepTrace, sym: Symbols, rec: NodeForward) -> Card:
                                          row_labels(trace, sym, src, np.asarray(value).size),
                                          name=f"forwardInput:{rec.name}:{src}")]
         columns = []
-        if rec.z is not None and not (rec.type == "Dense" and rec.activation == "linear"):
-            columns.append((pretty_symbol(sym.z(rec.name, 0).split("[")[0]), rec.z))
+        z_label, a_label = value_labels(rec, sym)
+        if z_label is not None:
+            columns.append((z_label, rec.z))
         for extra, value in rec.extras.items():
             if extra != "jacobian" and np.asarray(value).size == rec.a.size:
                 columns.append((extra, value))
-        columns.append((pretty_symbol(out_symbol), rec.a))
+        columns.append((a_label, rec.a))
         figures += [figure("", w) for w in array_widget(columns, labels, name=f"forwardValues:{rec.name}")]
         figures += param_widgets(trace, sym, rec.name, rec.params, "value", f"forwardParams:{rec.name}")
     card.add_flow(figures)

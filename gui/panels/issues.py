@@ -193,7 +193,8 @@ class IssuesPanel(QWidget):
         item.setIcon(0, severity_icon(self, issue.severity))
         item.setData(0, NODE_ROLE, issue.node)
         item.setData(0, KIND_ROLE, issue.severity)
-        blocks = {"graph": "the network cannot run", "train": "the network cannot be trained"}[issue.scope] \
+        blocks = {"graph": "the network cannot run", "train": "the network cannot be trained",
+                  "data": "the network cannot be trained on this data"}.get(issue.scope, "it blocks training") \
             if issue.is_error else "nothing is blocked"
         tip = f"{issue.message}\n\n{issue.severity.capitalize()}: {blocks}."
         if issue.node is not None:

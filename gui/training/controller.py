@@ -28,6 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from engine.data_fit import DATA_SCOPE
 from engine.file_writer import to_dict
 from gui.document import DocumentModel
 from gui.workers.supervisor import TrainingSupervisor
@@ -220,6 +221,9 @@ class TrainingController(RunSync, WorkerMessages, QObject):
         if analysis.trainable:
             return True
         blocking = analysis.errors or [i for i in analysis.warnings if getattr(i, "scope", "") == "train"]
+        if blocking and blocking[0].scope == DATA_SCOPE:  # in the words the worker would refuse with
+            self.message.emit("error", f"Cannot train: {blocking[0].message}")
+            return False
         reason = blocking[0].message if blocking else "the network needs an Input, layers and a Loss"
         self.message.emit("error", f"Cannot train yet: {reason}")
         return False

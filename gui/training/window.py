@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
+from engine.data_fit import DataFacts
 from gui.document import DocumentModel
 from gui.icons import icon
 from gui.panels.dataset_images import gui_error
@@ -49,6 +50,7 @@ class TrainingUI(QObject):
         # controller trained last), so the order of set_document calls cannot matter.
         self.panel = TrainingPanel(self.hub, lambda: self.controller.base_dir(self.panel.model))
         self.message_bar: MessageBar | None = None
+        self._path_connection = None
         self._create_plots()
         self._create_docks()
         self._create_actions()
@@ -148,6 +150,7 @@ class TrainingUI(QObject):
         t.stepClicked.connect(c.step)  # all in the GUI thread: plain connections are fine
         t.resetClicked.connect(c.reset)
         t.stopClicked.connect(c.stop)
+        self.hub.changed.connect(self.check_data)  # first: the controller's reload reads the analysis
         self.hub.changed.connect(c.settings_changed)
         c.stateChanged.connect(self._state_changed)
         c.progressChanged.connect(t.show_progress)
@@ -165,10 +168,24 @@ class TrainingUI(QObject):
             self.message_bar = MessageBar(self.window.view)
         if self.message_bar is not None:
             self.message_bar.dismiss()
+        if self._path_connection is not None:
+            QObject.disconnect(self._path_connection)
+        self._path_connection = model.pathChanged.connect(self.check_data)  # a relative CSV path moves with it
+        self.check_data(model=model)  # before the controller decides whether the run can be loaded
         self.controller.set_document(model)
         self.panel.set_document(model)
         self._apply_overlay_toggles()
         self._follow_selection()
+
+    def check_data(self, *_: object, model: DocumentModel | None = None) -> None:
+        """Tell the document what its dataset gives (input shape, task, classes), so its analysis —
+        the status bar, the Issues panel, Play — says when the data does not fit the network. The data
+        is the one the Data section loads for its preview (cached: loaded once)."""
+        model = model if model is not None else self.controller.model
+        if model is None:
+            return
+        loaded = self.panel.data.cache.load(model.doc.dataset, self.controller.base_dir(model))
+        model.set_data_facts(DataFacts.of_prepared(loaded.prepared) if loaded.prepared is not None else None)
 
     def keep_run(self) -> bool:
         return self.controller.keep_run()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox
 
+from engine.data_fit import data_fit_problem
 from gui.dialogs.problems import LoadProblemsDialog
 from gui.editor.clipboard import has_fragment
 from gui.panels.node_facts import network_parameter_count
@@ -76,6 +77,14 @@ class WindowStatus:
         self.status_params.setToolTip("Trainable weights and biases of the network" if params is not None
                                       else "Unknown until every layer's input shape is known")
         errors, warnings = len(analysis.errors), len(analysis.warnings)
+        misfit = data_fit_problem(analysis)
+        if misfit is not None:  # the graph is fine, the chosen data is not for it: say so before Play does
+            node = graph.node(misfit.node).name if misfit.node is not None and misfit.node in graph else None
+            self.status_validity.setText(f"✗ Data does not fit: {misfit.problem}")
+            self.status_validity.setToolTip(f"{misfit.problem}.\nTo fix it: {(misfit.fix[:1].lower() + misfit.fix[1:]) or 'change the data or the network'}."
+                                            + (f"\n(The Issues panel shows it on {node}.)" if node else ""))
+            set_text_color(self.status_validity, status_color(self.status_validity.palette(), "error"))
+            return
         if len(graph) == 0:  # nothing is wrong with an empty canvas: say what to do first
             text, kind = "Empty network — add an Input node", None
         elif analysis.trainable:

@@ -428,7 +428,7 @@ def test_nodes_paint_directly_while_wheel_zooming_and_cache_again_after(canvas):
     assert item.cacheMode() == item.CacheMode.NoCache
     later = c.scene.node_item(c.scene.add_node("Dense", (300, 300)))   # new nodes follow
     assert later.cacheMode() == item.CacheMode.NoCache
-    c.qtbot.waitUntil(lambda: item.cacheMode() == cached, timeout=2000)
+    c.qtbot.waitUntil(lambda: item.cacheMode() == cached, timeout=10000)
     assert later.cacheMode() == cached
 
 

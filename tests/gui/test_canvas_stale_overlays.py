@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QSpinBox, QToolButton
 
 from gui.main_window import EXAMPLES_DIR
 
-LONG = 15000  # ms: the worker process spawns and imports NumPy first
+LONG = 30000  # ms: generous for a loaded 2-core CI (the worker spawns, imports NumPy); passing waits return at once
 
 
 def node_id(window, name: str) -> str:

@@ -22,7 +22,7 @@ from gui.editor.items.node import LOD_TEXT
 from gui.editor.quick_add import default_entries, match_entries
 from gui.main_window import EXAMPLES_DIR, MainWindow
 
-LONG = 10000  # ms: the worker process spawns and imports NumPy first
+LONG = 30000  # ms: generous for a loaded 2-core CI (the worker spawns, imports NumPy); passing waits return at once
 IMAGE_LAYERS = ("Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAveragePooling2D", "Reshape")
 
 
@@ -180,13 +180,21 @@ def test_a_cnn_built_on_an_empty_canvas_with_wires_and_quick_add(main_window, qt
     flatten = next(n for n in graph if n.type == "Flatten")
     out = w.scene.node_item(flatten.id).port_scene_pos("out", False)
     mouse.drag(out, w.scene.node_item(dense).port_scene_pos("in", True))
-    qtbot.waitUntil(lambda: not [m for m in _issues(w) if "expects" in m])
+    # the graph is right now; the data is still the new document's 2-D points, which the image Input does not take
+    qtbot.waitUntil(lambda: not [m for m in _issues(w) if "Dense expects" in m])
+    assert [m for m in _issues(w) if "The data gives samples of shape (2,)" in m]
 
     combo = w.findChild(QComboBox, "datasetCombo")
     combo.setCurrentIndex(combo.findData("digits:images"))
     combo.activated.emit(combo.currentIndex())
     assert inp.params["shape"] == [1, 8, 8] and w.document.doc.dataset.get("flat") is False
+    # the images fit the Input now; ten digits need ten outputs, which the status bar says before Play
+    (error,) = w.document.analysis.errors
+    assert error.node == dense and error.message.endswith("set dense_1's units to 10")
+    qtbot.waitUntil(lambda: w.status_validity.text().startswith("✗ Data does not fit: The data has 10 classes"))
+    w.document.push(SetParamsCommand(graph, dense, {"units": 10}))
     assert not w.document.analysis.errors
+    qtbot.waitUntil(lambda: w.status_validity.text() == "✓ Ready to train")
     w.grab()  # paints every card with its icon
 
 

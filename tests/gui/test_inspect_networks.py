@@ -231,7 +231,7 @@ def test_play_runs_to_the_end_and_hover_marks_a_factors_node(step_inspector, qtb
     animator.set_speed(40)  # faster than the slider goes, to keep the test short
     qtbot.mouseClick(inspector.controls.play_button, Qt.MouseButton.LeftButton)
     assert animator.playing
-    qtbot.waitUntil(lambda: not animator.playing, timeout=5000)
+    qtbot.waitUntil(lambda: not animator.playing, timeout=20000)
     assert animator.index == len(animator.frames) - 1
 
     # hovering a factor of a chain rule rings the node it lives on
@@ -255,12 +255,27 @@ def test_the_canvas_stays_interactive_and_the_ring_follows_a_dragged_node(step_i
     assert overlay.shape().isEmpty()
     before = overlay.boundingRect()
     item.setPos(item.pos() + QPointF(200, 120))
-    qtbot.waitUntil(lambda: overlay.boundingRect() != before, timeout=2000)
+    qtbot.waitUntil(lambda: overlay.boundingRect() != before, timeout=10000)
     assert overlay.boundingRect().contains(item.sceneBoundingRect().center())
     scene.document.graph.set_pos(item.node_id, 400, 300)  # a move is not a change of the network…
     qtbot.wait(20)
     assert "changed since" not in plain_text(inspector.summary)
     scene.add_node("Dense", (0, 400))  # … a new node is: the summary says the step is out of date
-    qtbot.waitUntil(lambda: "changed since" in plain_text(inspector.summary), timeout=2000)
+    qtbot.waitUntil(lambda: "changed since" in plain_text(inspector.summary), timeout=10000)
     inspector.hide()  # a hidden inspector leaves the canvas clean
     assert overlay.node_id is None and not overlay.wires
+
+
+def test_a_conv_layers_two_image_panels_say_which_is_z_and_which_is_a(step_inspector) -> None:
+    """conv_1's weighted sum and its output after ReLU are both images: each says what it shows, as
+    a Dense layer's z₁ and a₁ columns do."""
+    from gui.inspect.arrays import Heatmap
+
+    inspector, _, _ = example(step_inspector, "digits_cnn", 2)
+    assert inspector.trace is not None
+    card = inspector.forward_page.cards["conv_1"]
+    labels = [h.label for h in card.findChildren(Heatmap) if h.objectName().startswith("forwardValues:conv_1:")]
+    assert labels == ["conv_1 · z (before relu)", "conv_1 · a = relu(z)"]
+    dense = [h.label for h in inspector.forward_page.cards["dense_1"].findChildren(Heatmap)
+             if h.objectName().startswith("forwardValues:dense_1:")]
+    assert len(set(dense)) == len(dense)  # a Dense layer's panels were distinct already (z₁, a₁)

@@ -12,12 +12,17 @@ from engine.explain.text import num
 from gui.inspect.integration import WorkerSource
 from gui.main_window import EXAMPLES_DIR
 
+# ms: every wait here is on the worker process (spawn, NumPy import, a trace or a "samples" reply), which
+# takes well under a second on an idle machine; a loaded 2-core CI machine can take many times that. A
+# passing wait returns as soon as its condition holds, so the generous limit costs nothing.
+WORKER = 30000
+
 
 def test_inspect_step_uses_the_live_weights_and_the_boundary_click(main_window, qtbot) -> None:
     window = main_window
     window.open_example(EXAMPLES_DIR / "xor.nnd", ask=False)
     controller = window.training.controller
-    qtbot.waitUntil(lambda: WorkerSource.available(controller), timeout=30000)
+    qtbot.waitUntil(lambda: WorkerSource.available(controller), timeout=WORKER)
     ui = window.step_inspector
     inspector = ui.inspector
     action = window.findChild(QAction, "actionInspectStep")
@@ -25,9 +30,9 @@ def test_inspect_step_uses_the_live_weights_and_the_boundary_click(main_window, 
 
     window.findChild(QCheckBox, "trainUntilStopped").click()  # 200 epochs take under a second: never finish first
     controller.play()
-    qtbot.waitUntil(lambda: controller.record.steps > 20, timeout=20000)
+    qtbot.waitUntil(lambda: controller.record.steps > 20, timeout=WORKER)
     action.trigger()
-    qtbot.waitUntil(lambda: inspector.trace is not None, timeout=10000)
+    qtbot.waitUntil(lambda: inspector.trace is not None, timeout=WORKER)
     assert controller.state == "paused" and not controller.is_playing  # inspecting pauses training
     assert ui.dock.isVisible() and inspector.source is ui.worker_source
     assert "live weights" in inspector.source_label.text()
@@ -39,13 +44,13 @@ def test_inspect_step_uses_the_live_weights_and_the_boundary_click(main_window, 
 
     window.training.boundary_plot.sampleClicked.emit(7, "train")
     qtbot.waitUntil(lambda: inspector.index == 7 and inspector.trace.label.startswith("train sample 7"),
-                    timeout=10000)
+                    timeout=WORKER)
     x_raw = controller.record.info["train_X"][7]
     assert np.allclose(inspector.trace.raw_x, x_raw, atol=1e-6)
     assert inspector.highlighted_node() == "input_1"  # the walk starts at the input, on the canvas
 
     inspector.check_button.click()
-    qtbot.waitUntil(lambda: inspector.check_result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: inspector.check_result is not None, timeout=WORKER)
     assert inspector.check_result.passed
     assert set(inspector.check_page.table.column("result")) == {"✓ pass"}
 
@@ -53,10 +58,10 @@ def test_inspect_step_uses_the_live_weights_and_the_boundary_click(main_window, 
 def open_inspector(window, qtbot):
     """Train → Inspect Step… on the worker's live weights; returns (ui, inspector) once a step is shown."""
     controller = window.training.controller
-    qtbot.waitUntil(lambda: WorkerSource.available(controller), timeout=30000)
+    qtbot.waitUntil(lambda: WorkerSource.available(controller), timeout=WORKER)
     ui = window.step_inspector
     window.findChild(QAction, "actionInspectStep").trigger()
-    qtbot.waitUntil(lambda: ui.inspector.trace is not None, timeout=10000)
+    qtbot.waitUntil(lambda: ui.inspector.trace is not None, timeout=WORKER)
     return ui, ui.inspector
 
 
@@ -69,7 +74,7 @@ def test_the_sample_table_shows_the_training_rows_with_predictions_to_pick_a_mis
     picker = inspector.picker
     data = picker.samples["train"]
     # every sample's prediction and loss arrive from the worker's "samples" reply
-    qtbot.waitUntil(lambda: data.misclassified() is not None, timeout=10000)
+    qtbot.waitUntil(lambda: data.misclassified() is not None, timeout=WORKER)
     table, model = picker.table, picker.table.model()
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["#", "true", "predicted", "loss", *info["input_names"]] and len(info["input_names"]) == 4
@@ -98,7 +103,7 @@ def test_the_sample_table_shows_the_training_rows_with_predictions_to_pick_a_mis
     index = int(first.data())
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(first).center())
     qtbot.waitUntil(lambda: inspector.index == index and inspector.trace.label.startswith(f"train sample {index}"),
-                    timeout=10000)
+                    timeout=WORKER)
     assert model.index(0, headers.index("predicted")).data().startswith("✗")
     qtbot.mouseClick(only, Qt.MouseButton.LeftButton)
     assert model.rowCount() == info["train_size"]
@@ -107,10 +112,10 @@ def test_the_sample_table_shows_the_training_rows_with_predictions_to_pick_a_mis
     before = data.loss.copy()
     controller = window.training.controller
     qtbot.mouseClick(window.findChild(QToolButton, "trainPlay"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: controller.record.epoch >= 5, timeout=20000)
+    qtbot.waitUntil(lambda: controller.record.epoch >= 5, timeout=WORKER)
     qtbot.mouseClick(window.findChild(QToolButton, "trainPlay"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.state in ("paused", "finished") and not np.array_equal(data.loss, before),
-                    timeout=10000)
+                    timeout=WORKER)
     assert data.loss.mean() < before.mean()
 
 
@@ -135,10 +140,10 @@ def test_the_inspector_follows_file_new_and_open(main_window, qtbot, monkeypatch
     window.findChild(QAction, "actionOpen").trigger()
     assert ui.dock.isVisible() and inspector.trace is None
     qtbot.waitUntil(lambda: inspector.picker.model.columnCount() == 8 and inspector.picker.model.rowCount() > 0,
-                    timeout=15000)
+                    timeout=WORKER)
     names = inspector.picker.samples["train"].feature_names
     assert inspector.picker.model.headers == ["#", "true", "predicted", "loss", *names] and len(names) == 4
     inspector.picker.select(3, emit=True)
-    qtbot.waitUntil(lambda: inspector.trace is not None and inspector.index == 3, timeout=10000)
+    qtbot.waitUntil(lambda: inspector.trace is not None and inspector.index == 3, timeout=WORKER)
     assert inspector.trace.class_names == ["setosa", "versicolor", "virginica"]
     assert inspector.highlighted_node() in {n.name for n in window.document.graph}

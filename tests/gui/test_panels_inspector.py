@@ -262,7 +262,7 @@ def test_summary_multi_selection_and_removal(inspector, doc, qtbot):
 
 def focus(qtbot, widget):
     widget.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(widget.hasFocus, timeout=1000)
+    qtbot.waitUntil(widget.hasFocus, timeout=10000)
 
 
 def test_focus_starts_a_new_streak_and_focus_out_applies_a_name(inspector, doc, qtbot):

@@ -64,14 +64,14 @@ def test_lists_a_shape_error_first_and_clicking_requests_its_node(qtbot, panel):
     assert panel.counts() == (1, 2) and panel.title() == "Issues (1 error, 2 warnings)"
 
     tree = panel.tree
-    with qtbot.waitSignal(panel.nodeRequested, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.nodeRequested, timeout=10000) as blocker:
         qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(first).center())
     assert blocker.args == [doc.graph.node("dense_1").id]
 
 
 def test_follows_edits_and_reports_counts(qtbot, panel):
     doc = open_doc(panel, image_network())
-    with qtbot.waitSignal(panel.countChanged, timeout=2000) as blocker:
+    with qtbot.waitSignal(panel.countChanged, timeout=10000) as blocker:
         doc.push(AddNodeCommand(doc.graph, "Flatten", (0, 0), connect_from=(doc.graph.node("input_1").id, "out")))
         doc.push(SetParamsCommand(doc.graph, doc.graph.node("input_1").id, {"shape": [2]}))
     assert blocker.args[0] == 0  # the shape error is gone
@@ -116,6 +116,6 @@ def test_enter_on_an_issue_requests_its_node(qtbot, panel):
     tree = panel.tree
     tree.setFocus()
     tree.setCurrentItem(rows(panel)[0])
-    with qtbot.waitSignal(panel.nodeRequested, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.nodeRequested, timeout=10000) as blocker:
         qtbot.keyClick(tree, Qt.Key.Key_Return)
     assert blocker.args == [doc.graph.node("dense_1").id]

@@ -91,7 +91,7 @@ def double_click(qtbot, tree, item):
 
 
 def test_double_click_emits_add_requested(qtbot, palette):
-    with qtbot.waitSignal(palette.addRequested, timeout=1000) as blocker:
+    with qtbot.waitSignal(palette.addRequested, timeout=10000) as blocker:
         double_click(qtbot, palette.tree, palette.item_for("Dense"))
     assert blocker.args == ["Dense"]
 

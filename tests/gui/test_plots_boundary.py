@@ -215,10 +215,10 @@ def test_clicking_a_point_emits_sample_clicked(plot, qtbot, spiral_run):
         index = loneliest(split)
         at = plot.view.mapFromScene(plot.point_scene_pos(split, index))
         qtbot.mouseMove(plot.view.viewport(), at + QPoint(1, 1))  # pointing at it: a hand and a tooltip
-        qtbot.waitUntil(lambda: plot.view.toolTip().startswith(f"{split.capitalize()} sample {index}:"), timeout=1000)
+        qtbot.waitUntil(lambda: plot.view.toolTip().startswith(f"{split.capitalize()} sample {index}:"), timeout=10000)
         assert plot.view.cursor().shape() == Qt.CursorShape.PointingHandCursor
         assert f"class {loaded[split + '_y'][index]}" in plot.view.toolTip()
-        with qtbot.waitSignal(plot.sampleClicked, timeout=1000) as blocker:
+        with qtbot.waitSignal(plot.sampleClicked, timeout=10000) as blocker:
             qtbot.mouseClick(plot.view.viewport(), Qt.MouseButton.LeftButton, pos=at + QPoint(1, 1))
         assert blocker.args == [index, split]
         qtbot.wait(40)  # pyqtgraph drops mouse moves that follow each other within ~17 ms

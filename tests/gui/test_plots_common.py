@@ -49,7 +49,7 @@ def test_a_hidden_plot_does_not_draw_until_it_is_shown(qtbot):
     qtbot.wait(100)
     assert plot.redraw_count == count and plot.redraw_pending  # hidden (a closed dock): no work
     plot.show()
-    qtbot.waitUntil(lambda: plot.redraw_count == count + 1, timeout=1000)
+    qtbot.waitUntil(lambda: plot.redraw_count == count + 1, timeout=10000)
     assert not plot.redraw_pending
 
 

@@ -70,7 +70,7 @@ def test_add_snapshot_only_appends_and_the_redraw_is_coalesced(plot, qtbot, spir
     for snapshot in snapshots:
         plot.add_snapshot(snapshot)
     assert plot.redraw_count == before and plot.redraw_pending  # nothing drawn yet
-    qtbot.waitUntil(lambda: plot.redraw_count == before + 1, timeout=1000)
+    qtbot.waitUntil(lambda: plot.redraw_count == before + 1, timeout=10000)
     qtbot.wait(80)
     assert plot.redraw_count == before + 1  # one redraw for all of them, none while nothing changes
     assert drawn(plot.curves["loss"]) == 12
@@ -116,7 +116,7 @@ def test_right_click_opens_the_plot_menu(plot, qtbot, spiral_run):
     replay.feed([plot], *spiral_run)
     centre = plot.view.mapFromScene(plot.plot.vb.sceneBoundingRect().center())
     qtbot.mouseClick(plot.view.viewport(), Qt.MouseButton.RightButton, pos=centre)
-    qtbot.waitUntil(plot.context_menu.isVisible, timeout=1000)
+    qtbot.waitUntil(plot.context_menu.isVisible, timeout=10000)
     names = [a.objectName() for a in plot.context_menu.actions() if not a.isSeparator()]
     assert names == ["actionLossLogScale", "actionLossShowAll", "actionExportLossCsv", "actionExportLossPng"]
     plot.context_menu.close()
@@ -132,7 +132,7 @@ def test_hover_shows_the_epoch_and_its_values(plot, qtbot, spiral_run):
     scene = plot.plot.vb.mapViewToScene(QPointF(5.1, row["loss"]))
     at = plot.view.mapFromScene(scene)
     qtbot.mouseMove(plot.view.viewport(), at)
-    qtbot.waitUntil(lambda: "Epoch 5 " in plot.readout_text() + " ", timeout=1000)
+    qtbot.waitUntil(lambda: "Epoch 5 " in plot.readout_text() + " ", timeout=10000)
     text = plot.readout_text()
     assert f"train {row['loss']:.4g}" in text and f"test {row['val_loss']:.4g}" in text
     assert f"acc {100 * row['accuracy']:.1f} %" in text
@@ -227,4 +227,4 @@ def test_mouse_outside_the_plot_area_hides_the_crosshair(plot, qtbot, spiral_run
     plot.set_hover(3)
     assert plot.crosshair.isVisible()
     qtbot.mouseMove(plot.view.viewport(), QPoint(2, 2))  # over the axis corner, outside the data area
-    qtbot.waitUntil(lambda: not plot.crosshair.isVisible(), timeout=1000)
+    qtbot.waitUntil(lambda: not plot.crosshair.isVisible(), timeout=10000)

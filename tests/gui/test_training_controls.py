@@ -15,7 +15,7 @@ from gui.app import create_application
 from gui.editor.commands import MoveNodesCommand, SetParamsCommand
 from gui.main_window import EXAMPLES_DIR, MainWindow
 
-LONG = 8000  # ms: the worker process spawns and imports NumPy first
+LONG = 30000  # ms: generous for a loaded 2-core CI (the worker spawns, imports NumPy); passing waits return at once
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def pause(window, qtbot):
 
 
 def worker_weights(window):
-    reply = controller(window).supervisor.request("weights", "weights", timeout=5.0)
+    reply = controller(window).supervisor.request("weights", "weights", timeout=30.0)  # returns at the reply
     assert reply is not None
     return reply["weights"]
 

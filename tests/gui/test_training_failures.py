@@ -17,7 +17,7 @@ from gui.app import create_application
 from gui.document import DocumentModel
 from gui.main_window import EXAMPLES_DIR, MainWindow
 
-LONG = 8000
+LONG = 30000  # ms: generous for a loaded 2-core CI (the worker spawns, imports NumPy); passing waits return at once
 
 
 @pytest.fixture
@@ -74,11 +74,14 @@ def test_data_that_does_not_fit_the_network_is_explained(window, qtbot):
     assert model.doc.dataset["name"] == "iris"
     inputs = [n for n in model.graph if n.type == "Input"]
     assert inputs[0].params["shape"] == [4]  # the Input follows the data in the same undo step
+    status = window.status_validity  # said before Play, in the words Play uses
+    qtbot.waitUntil(lambda: status.text() == "✗ Data does not fit: The data has 3 classes; bce handles two")
     click(window, qtbot, "trainPlay")
     bar = window.training.message_bar
     qtbot.waitUntil(lambda: bar.isVisible() and "3 classes" in bar.text(), timeout=LONG)
     assert bar.text().startswith("Cannot train:")
-    assert window.training.controller.state == "idle"
+    qtbot.waitUntil(lambda: window.training.controller.state == "idle", timeout=LONG)  # the spiral's load ends
+    assert not window.training.controller.is_playing
     model.undo_stack.undo()
     assert inputs[0].params["shape"] == [7] and model.doc.dataset["name"] == "spiral"
     click(window, qtbot, "trainPlay")

@@ -10,7 +10,7 @@ from engine.fileformat import load
 from engine.network import Network
 from gui.main_window import EXAMPLES_DIR, MainWindow
 
-LONG = 8000
+LONG = 30000  # ms: generous for a loaded 2-core CI (the worker spawns, imports NumPy); passing waits return at once
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_save_and_reopen_keeps_predictions_and_curves(window, qtbot, tmp_path, m
     window.findChild(object, "actionSave").trigger()
     assert target.exists() and not window.document.modified
 
-    trained = c.supervisor.request("weights", "weights", timeout=5.0)
+    trained = c.supervisor.request("weights", "weights", timeout=30.0)  # returns at the reply
     saved = load(target)
     X = prepare(saved.dataset).preprocessor.transform(np.random.default_rng(0).uniform(-6, 6, (50, 2)))
     net = Network(saved.graph, seed=saved.training.seed, dtype=saved.dtype)

@@ -55,7 +55,7 @@ def test_unsaved_changes_are_autosaved_after_a_pause(window, qtbot, isolated_use
     window.open_example()
     assert recovery_files(folder) == []  # nothing unsaved yet
     window.scene.add_node("Dense", QPointF(300, 200))
-    qtbot.waitUntil(lambda: window.autosaver.exists, timeout=2000)
+    qtbot.waitUntil(lambda: window.autosaver.exists, timeout=10000)
     sidecar = json.loads(window.autosaver.file.with_suffix(".json").read_text())
     assert sidecar["pid"] == os.getpid()
     assert sidecar["title"] == "xor (example)"
