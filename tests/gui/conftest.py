@@ -6,14 +6,31 @@ are recorded in ``prompts``), recoveries are kept, and a file dialog fails the t
 care about a question patch the method themselves.
 """
 
+import gc
+
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from gui import recovery
 from gui.app import create_application
 from gui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def collect_qt_garbage():
+    """After each test (its widgets closed by qtbot), deliver the pending deleteLater events and
+    collect the test's garbage now. Left to chance, Python's collector frees a previous test's
+    windows in the middle of a later test's Qt call, where PySide can crash."""
+    yield
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
+    if app is not None:
+        app.processEvents()
 
 
 @pytest.fixture(autouse=True)
