@@ -14,6 +14,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .images import ImageError, pixel_names
+from .progress import Cancelled, Progress, check
 from .split import check_train_ratio, train_size
 
 DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
@@ -21,14 +22,17 @@ DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0
 TYPE_NAMES = {0x08: "unsigned bytes", 0x09: "signed bytes", 0x0B: "int16", 0x0C: "int32", 0x0D: "float32",
               0x0E: "float64"}
 MAX_CLASSES = 1000
+CHUNK = 1 << 20  # compressed bytes decompressed between two progress reports (a few ms each)
 
 
 class IDXError(ImageError):
     """An IDX file that cannot be used; the message names the file."""
 
 
-def read_idx(path: str | Path) -> np.ndarray:
-    """The array an IDX file holds (native byte order). A gzipped file (by its content) is decompressed."""
+def read_idx(path: str | Path, progress: Progress = None, cancelled: Cancelled = None) -> np.ndarray:
+    """The array an IDX file holds (native byte order). A gzipped file (by its content) is decompressed,
+    a few megabytes at a time: ``progress(done, total)`` hears the compressed bytes done, ``cancelled()``
+    is asked in between (LoadCancelled stops it)."""
     path = Path(path)
     name = path.name
     try:
@@ -39,7 +43,7 @@ def read_idx(path: str | Path) -> np.ndarray:
         raise IDXError(f"{path}: cannot read it ({exc.strerror or exc})", path) from None
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
+            raw = _gunzip(raw, progress, cancelled)
         except (OSError, EOFError, zlib.error) as exc:
             raise IDXError(f"{name}: a damaged gzip file ({exc})", path) from None
     if len(raw) < 4:
@@ -70,20 +74,46 @@ def read_idx(path: str | Path) -> np.ndarray:
     return array.astype(dtype.newbyteorder("="), copy=False)
 
 
+def _gunzip(raw: bytes, progress: Progress, cancelled: Cancelled) -> bytes:
+    """gzip.decompress in CHUNK pieces (each member in turn), reporting and checking in between."""
+    if progress is None and cancelled is None:
+        return gzip.decompress(raw)
+    parts: list[bytes] = []
+    view, pos, total = memoryview(raw), 0, len(raw)
+    while pos < total:
+        if pos and not any(view[pos:]):  # trailing zero padding after the last member, as gzip allows
+            break
+        member = zlib.decompressobj(wbits=31)
+        while not member.eof:
+            check(cancelled)
+            if progress is not None:
+                progress(pos, total)
+            if pos >= total:
+                raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+            chunk = view[pos:pos + CHUNK]
+            parts.append(member.decompress(chunk))
+            pos += len(chunk) - len(member.unused_data)
+        parts.append(member.flush())
+    if progress is not None:
+        progress(total, total)
+    return b"".join(parts)
+
+
 def load_idx(images: str | Path, labels: str | Path, limit: int | None = None,
-             train_ratio: float | None = None) -> Dataset:
+             train_ratio: float | None = None, progress: Progress = None, cancelled: Cancelled = None) -> Dataset:
     """An images file (N, H, W) and a labels file (N,) -> Dataset with X (N, 1, H, W) in [0, 1].
 
     Unsigned-byte pixels are divided by 255; float pixels are taken as they are. Class names are the
     label values present, sorted ("0" … "9" for MNIST). ``limit`` keeps the first ``limit`` samples.
+    ``progress``/``cancelled`` follow the images file's reading (see ``read_idx``).
     """
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 2):
         raise ValueError(f"limit must be a whole number of samples ≥ 2, or null for all, received {limit!r}")
     if train_ratio is not None:
         check_train_ratio(train_ratio)
     images, labels = Path(images), Path(labels)
-    X = read_idx(images)
-    y = read_idx(labels)
+    X = read_idx(images, progress, cancelled)
+    y = read_idx(labels, None, cancelled)
     if X.ndim != 3:
         raise IDXError(f"{images.name}: an images file holds a count × height × width array; this one is "
                        f"{' × '.join(map(str, X.shape))}" + (" (is it the labels file?)" if X.ndim == 1 else ""),

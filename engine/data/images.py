@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .dataset import Dataset
+from .progress import CHECK_EVERY, Cancelled, Progress, check
 from .split import check_train_ratio, train_size
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
@@ -82,12 +83,14 @@ def scan_folder(folder: str | Path) -> list[tuple[str, list[Path]]]:
 
 
 def load_image_folder(folder: str | Path, color: str | None = None, size: Sequence[int] | None = None,
-                      train_ratio: float | None = None) -> Dataset:
+                      train_ratio: float | None = None, progress: Progress = None,
+                      cancelled: Cancelled = None) -> Dataset:
     """Read every image of ``folder``'s class sub-folders; see the module docstring for the rules.
 
     ``color``: "grey", "rgb" or None (grey when every image is grey). ``size``: (height, width) to
     resize to, or None (all images must share a size). ``train_ratio``: also check that a split with
     this ratio leaves images on both sides. Raises ImageError naming the file or folder.
+    ``progress``/``cancelled``: see ``read_images``.
     """
     color = check_color(color)
     target = check_size(size)
@@ -103,7 +106,7 @@ def load_image_folder(folder: str | Path, color: str | None = None, size: Sequen
         except ValueError as exc:
             raise ImageError(f"{root.name}: " + str(exc).replace(" rows", " images").replace(" row", " image"),
                              root) from None
-    X, grey = read_images(files, color, target, root.parent)
+    X, grey = read_images(files, color, target, root.parent, progress, cancelled)
     names = [name for name, _ in classes]
     task = "binary" if len(names) == 2 else "multiclass"
     meta = {"source": str(root), "color": "grey" if X.shape[1] == 1 else "rgb", "auto_color": color is None,
@@ -112,11 +115,14 @@ def load_image_folder(folder: str | Path, color: str | None = None, size: Sequen
 
 
 def read_images(files: Sequence[Path], color: str | None = None, size: tuple[int, int] | None = None,
-                relative_to: Path | None = None) -> tuple[np.ndarray, bool]:
+                relative_to: Path | None = None, progress: Progress = None,
+                cancelled: Cancelled = None) -> tuple[np.ndarray, bool]:
     """Decode ``files`` into (N, C, H, W) float32 in [0, 1] (pixels as bytes need no more: half the
     memory of float64 for MNIST-sized folders), and whether every image was grey.
 
-    Messages name a file relative to ``relative_to`` when given.
+    Messages name a file relative to ``relative_to`` when given. ``progress(done, total)`` hears
+    the number of files read every CHECK_EVERY files (and at the end); ``cancelled()`` is asked as
+    often and, when it returns True, reading stops with LoadCancelled.
     """
     Image = _pillow()
     n = len(files)
@@ -124,6 +130,10 @@ def read_images(files: Sequence[Path], color: str | None = None, size: tuple[int
     all_grey = True
     first: tuple[Path, tuple[int, int]] | None = None
     for i, path in enumerate(files):
+        if i % CHECK_EVERY == 0:
+            check(cancelled)
+            if progress is not None:
+                progress(i, n)
         img = _open(Image, path, relative_to)
         if size is None:
             shape = (img.height, img.width)
@@ -144,6 +154,8 @@ def read_images(files: Sequence[Path], color: str | None = None, size: tuple[int
         else:
             pixels[i] = array
     assert pixels is not None
+    if progress is not None:
+        progress(n, n)
     if color is None and all_grey:
         pixels = pixels[..., :1]
     X = pixels.transpose(0, 3, 1, 2).astype(np.float32)

@@ -26,6 +26,7 @@ from .dataset import Dataset
 from .idx import load_idx
 from .images import load_image_folder
 from .preprocess import Preprocessor
+from .progress import Cancelled, Progress
 from .split import split
 
 KINDS = ("generator", "csv", "images", "idx")
@@ -41,8 +42,12 @@ class Prepared:
     preprocessor: Preprocessor
 
 
-def load_spec(spec: dict[str, Any], base_dir: str | Path | None = None) -> Dataset:
-    """The whole dataset a spec names; a relative CSV path is taken from ``base_dir``."""
+def load_spec(spec: dict[str, Any], base_dir: str | Path | None = None, progress: Progress = None,
+              cancelled: Cancelled = None) -> Dataset:
+    """The whole dataset a spec names; a relative CSV path is taken from ``base_dir``.
+
+    ``progress(done, total)`` and ``cancelled()`` (engine.data.progress) reach the image folder and IDX
+    readers: images read, or compressed bytes read of the IDX images file."""
     kind = spec.get("kind", "generator")
     if kind == "generator":
         options = {"flat": spec["flat"]} if "flat" in spec else {}
@@ -56,8 +61,8 @@ def load_spec(spec: dict[str, Any], base_dir: str | Path | None = None) -> Datas
         return load_csv(paths["path"], spec.get("target"), spec.get("task"), spec.get("delimiter"),
                         spec.get("header"), bool(spec.get("drop_missing", False)), ratio)
     if kind == "images":
-        return load_image_folder(paths["path"], spec.get("color"), spec.get("size"), ratio)
-    return load_idx(paths["images"], paths["labels"], spec.get("limit"), ratio)
+        return load_image_folder(paths["path"], spec.get("color"), spec.get("size"), ratio, progress, cancelled)
+    return load_idx(paths["images"], paths["labels"], spec.get("limit"), ratio, progress, cancelled)
 
 
 def _resolved(spec: dict[str, Any], key: str, base_dir: str | Path | None) -> Path:
@@ -92,13 +97,15 @@ def default_standardize(spec: dict[str, Any]) -> bool:
 
 
 def prepare(spec: dict[str, Any], base_dir: str | Path | None = None,
-            preprocessor: Preprocessor | None = None) -> Prepared:
+            preprocessor: Preprocessor | None = None, progress: Progress = None,
+            cancelled: Cancelled = None) -> Prepared:
     """Load, split (``train_ratio``, ``seed``, ``stratify``) and fit the preprocessing on the train part.
 
     Pass the ``preprocessor`` saved with a trained network to reuse it instead of fitting anew.
     ``features`` apply to data with two raw inputs only; elsewhere they must be absent or null.
+    ``progress``/``cancelled``: see ``load_spec``.
     """
-    ds = load_spec(spec, base_dir)
+    ds = load_spec(spec, base_dir, progress, cancelled)
     train, test = split(ds, spec.get("train_ratio", 0.5), spec.get("seed", 0), bool(spec.get("stratify", False)))
     if preprocessor is None:
         features = spec.get("features")

@@ -1,5 +1,6 @@
 """The dataset picker's model side: the catalogue grouped for the picker, the spec a choice makes,
-and the data a spec gives (loaded in the GUI process for the preview and the Input's width, cached)."""
+and the data a spec gives (loaded in the GUI process for the preview and the Input's width, cached;
+files in a background thread: gui.panels.dataset_loading)."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.data import DATASETS, DEFAULT_FEATURES, Prepared, path_keys, prepare
+from engine.data.progress import Cancelled, LoadCancelled, Progress
 
 GROUPS = (("Classification", lambda i: i.kind != "real" and i.task != "regression"),
           ("Regression", lambda i: i.kind != "real" and i.task == "regression"),
@@ -76,22 +78,43 @@ class Loaded:
         return int(shape[0]) if len(shape) == 1 else None
 
 
+def load_data(spec: dict[str, Any], base_dir: Path | None, progress: Progress = None,
+              cancelled: Cancelled = None) -> Loaded:
+    """The data of ``spec``, or the reason it cannot be loaded (LoadCancelled passes through)."""
+    try:
+        return Loaded(prepare(spec, base_dir, progress=progress, cancelled=cancelled))
+    except LoadCancelled:
+        raise
+    except Exception as exc:  # a bad file or spec: shown under the picker, never a crash
+        return Loaded(None, " ".join(str(exc).split()) or type(exc).__name__)
+
+
 class DataCache:
-    """``load(spec, base_dir)`` -> Loaded, remembered for the last few specs."""
+    """``load(spec, base_dir)`` -> Loaded, remembered for the last few specs (by ``key``, which
+    includes the files' modification times). gui.panels.dataset_loading loads files in a thread
+    and ``store``s the result here."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self._items: dict[str, Loaded] = {}
 
+    @staticmethod
+    def key(spec: dict[str, Any], base_dir: Path | None) -> str:
+        return json.dumps([spec, str(base_dir), _stamps(spec, base_dir)], sort_keys=True, default=str)
+
+    def peek(self, key: str) -> Loaded | None:
+        return self._items.get(key)
+
+    def store(self, key: str, loaded: Loaded) -> None:
+        self._items.pop(key, None)
+        self._items[key] = loaded
+        while len(self._items) > self.size:
+            self._items.pop(next(iter(self._items)))
+
     def load(self, spec: dict[str, Any], base_dir: Path | None) -> Loaded:
-        key = json.dumps([spec, str(base_dir), _stamps(spec, base_dir)], sort_keys=True, default=str)
+        key = self.key(spec, base_dir)
         if key not in self._items:
-            try:
-                self._items[key] = Loaded(prepare(spec, base_dir))
-            except Exception as exc:  # a bad file or spec: shown under the picker, never a crash
-                self._items[key] = Loaded(None, " ".join(str(exc).split()) or type(exc).__name__)
-            while len(self._items) > self.size:
-                self._items.pop(next(iter(self._items)))
+            self.store(key, load_data(spec, base_dir))
         return self._items[key]
 
 

@@ -6,18 +6,25 @@ Changes become undo commands on the document's stack (gui.training.commands). Ch
 another input shape — a features chip, another dataset, images — also sets the Input node's shape in
 the same undo step, and the hint under the chips says so. Files are read here for the preview and
 the Input's shape, and again by the training worker (as for a CSV file).
+
+Files load in a background thread (gui.panels.dataset_loading), with their progress and a Cancel
+button under the picker. Choosing a file that loads slowly is a pending choice: the document keeps
+its data until the file has loaded, then the choice and the Input's new shape go in as one undo
+step. Cancel, or any other data choice meanwhile, drops it (a late result only goes into the cache).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -34,6 +41,7 @@ from gui.document import DocumentModel
 from gui.training.commands import SettingsHub, input_change
 
 from .dataset_data import DataCache, Loaded, raw_dims, spec_for_csv, spec_for_dataset
+from .dataset_loading import DataLoader, LoadJob
 from .dataset_images import ImageOptions, ImagePicking, common_image_size, gui_error
 from .dataset_picker import CSV_ITEM, IDX_ITEM, IMAGE_SUFFIX, IMAGES_ITEM, fill_combo, file_label, show_choice
 from .dataset_preview import DatasetPreview
@@ -51,6 +59,20 @@ CHIP_STYLE = ("QToolButton { border: 1px solid palette(mid); border-radius: 4px;
               " border-color: palette(highlight); }")
 
 
+SPLIT_KEYS = {"train_ratio", "seed", "stratify"}  # changes that never change the Input's shape
+
+
+@dataclass
+class PendingChoice:
+    """A data choice waiting for its file to load: pushed as one undo step when it arrives."""
+
+    number: int
+    key: str
+    spec: dict[str, Any]
+    text: str
+    input_id: str | None
+
+
 def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
     slider = QSlider(Qt.Orientation.Horizontal)
     slider.setObjectName(name)
@@ -61,7 +83,12 @@ def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
 
 
 class DatasetSection(ImagePicking, QWidget):
-    """The data section; ``base_dir()`` is the folder a relative CSV path is read from."""
+    """The data section; ``base_dir()`` is the folder a relative CSV path is read from.
+
+    ``dataArrived(key)``: a file finished loading in the background (the window re-checks the data fit).
+    """
+
+    dataArrived = Signal(str)
 
     def __init__(self, hub: SettingsHub, base_dir: Callable[[], Path | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +96,12 @@ class DatasetSection(ImagePicking, QWidget):
         self.base_dir = base_dir
         self.model: DocumentModel | None = None
         self.cache = DataCache()
+        self.loader = DataLoader(self.cache, self)
+        self.loader.arrived.connect(self._data_arrived)
+        self.loader.progressed.connect(self._show_loading)
+        self._pending: PendingChoice | None = None
+        self._requests = 0
+        self._skipped: set[str] = set()  # the document's data the user stopped loading
         self._refreshing = False
 
         self.combo = ComboBox()
@@ -78,6 +111,7 @@ class DatasetSection(ImagePicking, QWidget):
         fill_combo(self.combo)
         self.combo.activated.connect(self._dataset_picked)
         self.description = text_label(self, "datasetDescription", wrap=True)
+        self._create_loading_row()
 
         self.preview = DatasetPreview(self)
         self.noise = _slider("datasetNoise", 0, 50, "Noise (%): Playground's 0–50 %")
@@ -155,6 +189,7 @@ class DatasetSection(ImagePicking, QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.combo)
         layout.addWidget(self.description)
+        layout.addWidget(self.loading_row)
         layout.addWidget(self.csv_row)
         layout.addWidget(self.image_options)
         layout.addLayout(top)
@@ -171,6 +206,29 @@ class DatasetSection(ImagePicking, QWidget):
         self._preview_timer.setInterval(60)
         self._preview_timer.timeout.connect(self._update_preview)
 
+    def _create_loading_row(self) -> None:
+        """The progress of a file loading in the background and its Cancel button (hidden when idle)."""
+        self.loading_row = QWidget(self)
+        self.loading_row.setObjectName("datasetLoading")
+        self.loading_text = text_label(self, "datasetLoadingText", wrap=True)
+        self.loading_bar = QProgressBar(self.loading_row)
+        self.loading_bar.setObjectName("datasetLoadingBar")
+        self.loading_bar.setTextVisible(False)
+        self.loading_bar.setMaximumHeight(self.fontMetrics().height() // 2 + 4)
+        self.loading_cancel = QPushButton("Cancel")
+        self.loading_cancel.setObjectName("datasetLoadingCancel")
+        self.loading_cancel.clicked.connect(self._cancel_clicked)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.loading_text)
+        column.addWidget(self.loading_bar)
+        row = QHBoxLayout(self.loading_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(column, 1)
+        row.addWidget(self.loading_cancel, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.loading_row.setVisible(False)
+
     @staticmethod
     def _with_value(slider: QSlider, label: QLabel) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -180,6 +238,7 @@ class DatasetSection(ImagePicking, QWidget):
 
     # ---- the document ----------------------------------------------------------------------
     def set_document(self, model: DocumentModel | None) -> None:
+        self._drop_pending()
         self.model = model
         self.refresh()
 
@@ -188,7 +247,26 @@ class DatasetSection(ImagePicking, QWidget):
         return self.model.doc.dataset if self.model is not None else {}
 
     def loaded(self, spec: dict[str, Any] | None = None) -> Loaded:
+        """The data of ``spec`` (the document's by default), loading it here and now if need be."""
         return self.cache.load(self.spec if spec is None else spec, self.base_dir())
+
+    def data_now(self, spec: dict[str, Any], base_dir: Path | None) -> Loaded | None:
+        """The data of ``spec`` if it is at hand, else None while it loads in the background (or after
+        the user stopped it); never blocks on a big file."""
+        if self.loader.key(spec, base_dir) in self._skipped:
+            return None
+        return self.loader.get(spec, base_dir)
+
+    @property
+    def loading(self) -> bool:
+        """A file is loading for this section: a pending choice or the document's own data."""
+        return self._pending is not None or self._document_job() is not None
+
+    def _document_job(self) -> LoadJob | None:
+        return self.loader.job(self.spec, self.base_dir()) if self.model is not None else None
+
+    def _document_data(self) -> Loaded | None:
+        return self.data_now(self.spec, self.base_dir())
 
     def refresh(self) -> None:
         """Show the document's dataset spec (after an edit, undo or redo)."""
@@ -214,12 +292,14 @@ class DatasetSection(ImagePicking, QWidget):
             if csv:
                 self._fill_targets(spec)
             features = spec.get("features")
-            loaded = self.loaded()
+            at_hand = self._document_data()
+            loaded = at_hand or Loaded(None)  # no data yet while a file loads
             self.image_options.setVisible(kind in ("images", "idx"))
             if kind in ("images", "idx"):
                 shape = loaded.prepared.train.input_shape if loaded.prepared is not None else None
                 size = list(shape[1:]) if shape else None
-                if size is None and kind == "images" and not spec.get("size") and spec.get("path"):
+                if size is None and at_hand is not None and kind == "images" and not spec.get("size") \
+                        and spec.get("path"):
                     size = common_image_size(self._csv_path(spec))  # differing sizes: propose the usual one
                 self.image_options.show_spec(spec, size)
             two_d = (raw_dims(spec) == 2) if not files else loaded.raw_dims == 2
@@ -233,6 +313,7 @@ class DatasetSection(ImagePicking, QWidget):
             self._show_hint(loaded, two_d)
         finally:
             self._refreshing = False
+        self._show_loading()
         self._preview_timer.start()
 
     @staticmethod
@@ -295,7 +376,13 @@ class DatasetSection(ImagePicking, QWidget):
         return inputs[0] if len(inputs) == 1 else None
 
     def _update_preview(self) -> None:
-        loaded = self.loaded()
+        if self.model is None:
+            return
+        loaded = self.loader.peek(self.spec, self.base_dir())
+        if loaded is None:
+            skipped = self.loader.key(self.spec, self.base_dir()) in self._skipped
+            self.preview.show_note("Not loaded" if skipped else "Loading…")
+            return
         prepared = loaded.prepared
         if prepared is None:
             self.preview.show_note("No data")
@@ -323,12 +410,121 @@ class DatasetSection(ImagePicking, QWidget):
             return
         spec = dict(new_spec) if new_spec is not None else {**self.spec, **changes}
         spec = {k: v for k, v in spec.items() if v is not None}
+        self._requests += 1  # a newer choice: a pending one is stale
         if spec == self.spec:
+            self._drop_pending()
             return
         diff = {k: spec.get(k) for k in set(spec) | set(self.spec) if spec.get(k) != self.spec.get(k)}
         node = self._single_input()
-        shape = self.loaded(spec).input_shape if node is not None else None  # [7] or [1, 8, 8]: the Input follows
+        shape = None
+        if node is not None and not set(diff) <= SPLIT_KEYS:  # [7] or [1, 8, 8]: the Input follows
+            base = self.base_dir()
+            key = self.loader.key(spec, base)
+            self._skipped.discard(key)  # choosing it again loads it again
+            loaded = self.loader.get(spec, base)
+            if loaded is None:  # a file still loading: the choice waits for it
+                self._set_pending(PendingChoice(self._requests, key, spec, text, node.id))
+                return
+            shape = loaded.input_shape
+        self._drop_pending()
         self.model.push(input_change(self.model.doc, self.hub, text, diff, node.id if node else None, shape))
+
+    # ---- loading in the background ---------------------------------------------------------
+    def _set_pending(self, pending: PendingChoice) -> None:
+        old = self._pending
+        self._pending = pending
+        if old is not None and old.key != pending.key:
+            self._release(old.key)
+        self._show_loading()
+
+    def _drop_pending(self) -> None:
+        """Forget the choice waiting for its file (a newer choice, Cancel, another document)."""
+        old, self._pending = self._pending, None
+        if old is not None:
+            self._release(old.key)
+            self._show_loading()
+
+    def _release(self, key: str) -> None:
+        """Cancel the load of ``key`` unless the document's own data needs it."""
+        if self.model is None or key != self.loader.key(self.spec, self.base_dir()):
+            self.loader.cancel(key)
+
+    @Slot(str)
+    def _data_arrived(self, key: str) -> None:
+        pending = self._pending
+        if pending is not None and pending.key == key and pending.number == self._requests:
+            self._pending = None
+            self._land(pending)
+        if self.model is not None and key == self.loader.key(self.spec, self.base_dir()):
+            self.refresh()
+        self._show_loading()
+        self.dataArrived.emit(key)
+
+    def _land(self, pending: PendingChoice) -> None:
+        """The pending choice's file has loaded: push it with the Input's shape (one undo step)."""
+        if self.model is None:
+            return
+        loaded = self.cache.peek(pending.key)
+        spec, current = pending.spec, self.spec
+        if loaded is None or spec == current:
+            return
+        diff = {k: spec.get(k) for k in set(spec) | set(current) if spec.get(k) != current.get(k)}
+        self.model.push(input_change(self.model.doc, self.hub, pending.text, diff, pending.input_id,
+                                     loaded.input_shape))
+
+    def _cancel_clicked(self) -> None:
+        if self._pending is not None:
+            self._drop_pending()  # the document keeps its data: nothing to undo
+            self.refresh()
+            return
+        if self.model is None:
+            return
+        key = self.loader.key(self.spec, self.base_dir())
+        if key in self._skipped:  # "Load": the document's data after all
+            self._skipped.discard(key)
+        else:
+            self._skipped.add(key)
+            self.loader.cancel(key)
+        self.refresh()
+        self.dataArrived.emit(key)
+
+    @Slot()
+    def _show_loading(self) -> None:
+        """The progress row: the pending choice's load, else the document's, else hidden."""
+        job, what = None, ""
+        if self._pending is not None:
+            job, what = self.loader.job_of(self._pending.key), self._pending.spec
+        elif self.model is not None:
+            job, what = self._document_job(), self.spec
+        skipped = self.model is not None and self._pending is None and \
+            self.loader.key(self.spec, self.base_dir()) in self._skipped
+        if job is None and not skipped:
+            self.loading_row.setVisible(False)
+            return
+        self.loading_row.setVisible(True)
+        bar, label = self.loading_bar, file_label(what or self.spec)
+        if skipped:
+            self.loading_text.setText(f"{label}: not loaded (stopped). The training reads it anyway.")
+            bar.setVisible(False)
+            self.loading_cancel.setText("Load")
+            self.loading_cancel.setToolTip("Load the data for the preview and the checks")
+            return
+        bar.setVisible(True)
+        self.loading_cancel.setText("Cancel")
+        self.loading_cancel.setToolTip("Stop loading" + (": keep the current data" if self._pending else ""))
+        kind = what.get("kind")
+        if job.reading_done:
+            text, done, total = f"Splitting and scaling {label}…", 0, 0
+        elif job.total and kind == "images":
+            text, done, total = f"Reading {label}… {job.done:,} / {job.total:,} images", job.done, job.total
+        elif job.total:
+            text, done, total = f"Reading {label}… {100 * job.done // job.total} %", job.done * 100 // job.total, 100
+        else:
+            text, done, total = f"Reading {label}…", 0, 0
+        self.loading_text.setText(text)
+        set_text_color(self.loading_text, muted_color(self.palette()))
+        bar.setRange(0, total)  # 0, 0: busy, no count
+        bar.setValue(done)
 
     def _dataset_picked(self, index: int) -> None:
         key = self.combo.itemData(index)

@@ -152,6 +152,7 @@ class TrainingUI(QObject):
         t.stopClicked.connect(c.stop)
         self.hub.changed.connect(self.check_data)  # first: the controller's reload reads the analysis
         self.hub.changed.connect(c.settings_changed)
+        self.panel.data.dataArrived.connect(self.check_data)  # a file loaded in the background
         c.stateChanged.connect(self._state_changed)
         c.progressChanged.connect(t.show_progress)
         c.message.connect(self._message)
@@ -180,17 +181,20 @@ class TrainingUI(QObject):
     def check_data(self, *_: object, model: DocumentModel | None = None) -> None:
         """Tell the document what its dataset gives (input shape, task, classes), so its analysis —
         the status bar, the Issues panel, Play — says when the data does not fit the network. The data
-        is the one the Data section loads for its preview (cached: loaded once)."""
+        is the one the Data section loads for its preview (cached: loaded once). A file still loading
+        in the background gives no facts yet; the check runs again when it arrives."""
         model = model if model is not None else self.controller.model
         if model is None:
             return
-        loaded = self.panel.data.cache.load(model.doc.dataset, self.controller.base_dir(model))
-        model.set_data_facts(DataFacts.of_prepared(loaded.prepared) if loaded.prepared is not None else None)
+        loaded = self.panel.data.data_now(model.doc.dataset, self.controller.base_dir(model))
+        model.set_data_facts(DataFacts.of_prepared(loaded.prepared) if loaded is not None
+                             and loaded.prepared is not None else None)
 
     def keep_run(self) -> bool:
         return self.controller.keep_run()
 
     def shutdown(self) -> None:
+        self.panel.data.loader.shutdown()
         self.controller.shutdown()
 
     # ---- what the controller says ------------------------------------------------------------

@@ -101,3 +101,31 @@ def test_float_pixels_are_kept(tmp_path):
     (tmp_path / "l").write_bytes(idx_bytes(np.array([0, 1])))
     ds = load_idx(tmp_path / "f", tmp_path / "l")
     assert ds.task == "binary" and np.allclose(ds.X[:, 0], X, atol=1e-7)
+
+
+def test_a_gzipped_file_is_read_in_pieces_with_progress_and_cancellation(tmp_path):
+    from engine.data import idx as idx_module
+    from engine.data.progress import LoadCancelled
+
+    X = np.random.default_rng(0).integers(0, 256, (300, 40, 40), dtype=np.uint8)
+    path = tmp_path / "x-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(X)))
+    seen = []
+    old = idx_module.CHUNK
+    idx_module.CHUNK = 50_000  # several pieces for a small file
+    try:
+        assert np.array_equal(idx_module.read_idx(path, lambda d, t: seen.append((d, t)), lambda: False), X)
+        size = path.stat().st_size
+        assert len(seen) > 3 and seen[0] == (0, size) and seen[-1] == (size, size)
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+        with pytest.raises(LoadCancelled):
+            idx_module.read_idx(path, None, lambda: True)
+        two = tmp_path / "two.gz"  # two gzip members, as `cat a.gz b.gz` makes
+        raw = idx_bytes(X)
+        two.write_bytes(gzip.compress(raw[:1000]) + gzip.compress(raw[1000:]))
+        assert np.array_equal(idx_module.read_idx(two, None, lambda: False), X)
+        with pytest.raises(IDXError, match="damaged gzip"):
+            (tmp_path / "cut.gz").write_bytes(path.read_bytes()[:-6])
+            idx_module.read_idx(tmp_path / "cut.gz", None, lambda: False)
+    finally:
+        idx_module.CHUNK = old

@@ -163,3 +163,31 @@ def test_two_thousand_small_pngs_load(tmp_path):
             Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8), "L").save(root / str(k) / f"{i}.png")
     ds = load_image_folder(root)
     assert ds.X.shape == (2000, 1, 28, 28) and ds.class_names == [str(k) for k in range(10)]
+
+
+def test_reading_images_reports_progress_and_can_be_cancelled(tmp_path):
+    """The hooks a GUI uses to show "12,000 / 60,000" and to stop a slow folder (no Qt in the engine)."""
+    from PIL import Image
+
+    from engine.data.images import load_image_folder, read_images
+    from engine.data.progress import CHECK_EVERY, LoadCancelled
+
+    for k, name in enumerate(["a", "b"]):
+        (tmp_path / name).mkdir()
+        for i in range(CHECK_EVERY + 5):
+            Image.fromarray(np.full((3, 4), 60 * k, np.uint8), "L").save(tmp_path / name / f"{i}.png")
+    n = 2 * (CHECK_EVERY + 5)
+    seen = []
+    ds = load_image_folder(tmp_path, progress=lambda done, total: seen.append((done, total)), cancelled=lambda: False)
+    assert ds.X.shape == (n, 1, 3, 4)
+    assert seen == [(0, n), (CHECK_EVERY, n), (2 * CHECK_EVERY, n), (n, n)]
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return len(asked) > 1  # stop at the second check
+
+    files = sorted(tmp_path.glob("*/*.png"))
+    with pytest.raises(LoadCancelled):
+        read_images(files, cancelled=cancelled)
+    assert len(asked) == 2
