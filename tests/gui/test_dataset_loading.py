@@ -274,6 +274,7 @@ def test_the_documents_own_file_loads_in_the_background_and_can_be_stopped(windo
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert "not loaded" in text.text() and cancel.text() == "Load" and window.document.doc.dataset["kind"] == "csv"
     qtbot.waitUntil(lambda: preview.note == "Not loaded")
+    save_shot(window, "loading_stopped")
     gates.release("table.csv")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # Load
     qtbot.waitUntil(lambda: window.document.data_facts is not None)
