@@ -2,8 +2,9 @@
 
 The script repeats NeuroCanvas's inference with the same NumPy operations in the same order and
 dtype (preprocessing in float64, the network in the network's dtype, 8,192 rows per pass), so
-its predictions equal ``Network.predict`` exactly. Conv2D is im2col with one batched matmul, as
-the engine's, with the windows taken by ``sliding_window_view``; no loop runs over samples.
+its predictions equal ``Network.predict`` exactly. Conv2D is im2col and matmuls of the engine's
+shapes and chunks (per sample, or one GEMM per pass over the batch, as the layer runs), with the
+windows taken by ``sliding_window_view``; no loop runs over samples.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..layers.conv import conv_layout
 from . import codegen
 from .common import Source
 from .plan import Plan, plan
@@ -76,22 +78,40 @@ LAYERS = {
     "conv2d": '''CONV_COLUMNS = 1 << 22  # im2col values per pass, as NeuroCanvas (bounds the memory)
 
 
-def conv2d(x, W, b=None, stride=1, pads=(0, 0, 0, 0)):
+def conv2d(x, W, b=None, stride=1, pads=(0, 0, 0, 0), big=False):
     """Cross-correlation of images x (N, C, H, W) with W (filters, C, k, k) after zero padding
-    pads = (top, left, bottom, right): im2col columns (N, C*k*k, OH*OW), one batched matmul."""
+    pads = (top, left, bottom, right), as im2col and matmuls of NeuroCanvas's shapes (the same
+    shapes round the same way). big=False: columns (N, C*k*k, OH*OW), one matmul per sample.
+    big=True: columns (C*k*k, N*OH*Wr), one matmul per pass; for stride 1, Wr is the padded
+    width (each kernel offset is one run of the flattened image, whose extra columns are
+    dropped), else Wr = OW."""
     top, left, bottom, right = pads
-    if top or left or bottom or right:
-        x = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
     f, c, k, _ = W.shape
     W2 = W.reshape(f, c * k * k)
-    n, oh, ow = x.shape[0], (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
+    n, hp, wp = x.shape[0], x.shape[2] + top + bottom, x.shape[3] + left + right
+    oh, ow = (hp - k) // stride + 1, (wp - k) // stride + 1
+    wide = big and stride == 1
+    wr = wp if wide else ow
+    if top or left or bottom or right or wide:  # wide rows: a spare zero row for the last offsets
+        x = np.pad(x, ((0, 0), (0, 0), (top, bottom + wide), (left, right)))
     z = np.empty((n, f, oh, ow), dtype=W.dtype)
-    step = max(1, CONV_COLUMNS // max(1, c * k * k * oh * ow))
+    step = max(1, CONV_COLUMNS // max(1, c * k * k * oh * wr))
     for i in range(0, n, step):
-        cols = windows(x[i : i + step], k, stride).transpose(0, 1, 4, 5, 2, 3)
-        cols = cols.reshape(len(cols), c * k * k, oh * ow)
-        np.matmul(W2, cols, out=z[i : i + step].reshape(len(cols), f, oh * ow))
-    if b is not None:
+        xs = x[i : i + step]
+        m = len(xs)
+        if not big:
+            cols = windows(xs, k, stride).transpose(0, 1, 4, 5, 2, 3).reshape(m, c * k * k, oh * ow)
+            np.matmul(W2, cols, out=z[i : i + step].reshape(m, f, oh * ow))
+            continue
+        if wide:
+            runs = np.lib.stride_tricks.sliding_window_view(xs.reshape(m, c, -1), oh * wp, axis=2)
+            starts = [di * wp + dj for di in range(k) for dj in range(k)]
+            cols = runs[:, :, starts].transpose(1, 2, 0, 3).reshape(c * k * k, m * oh * wp)
+        else:
+            cols = windows(xs, k, stride).transpose(1, 4, 5, 0, 2, 3).reshape(c * k * k, m * oh * ow)
+        zt = (W2 @ cols).reshape(f, m, oh, wr)[..., :ow].transpose(1, 0, 2, 3)
+        z[i : i + step] = zt if b is None else zt + b[:, None, None]
+    if b is not None and not big:
         z += b[:, None, None]
     return z''',
     "max_pool2d": '''def max_pool2d(x, k, stride):
@@ -124,6 +144,13 @@ NEEDS = {"dense": ("Dense",), "batchnorm": ("BatchNorm",), "windows": ("Conv2D",
          "global_avg_pool2d": ("GlobalAveragePooling2D",)}
 
 
+def _conv_big(s: Any) -> str:
+    """", big=True" when the engine runs this Conv2D as one GEMM per pass (see conv_layout)."""
+    c = s.config
+    layout = conv_layout(s.input_shapes[0], int(c["kernel_size"]), int(c["stride"]), c["padding"])
+    return "" if layout == "per_sample" else ", big=True"
+
+
 def call_activation(act: Any, z: str) -> str:
     if act.function == "linear":
         return z
@@ -145,7 +172,7 @@ FORMS: dict[str, codegen.Form] = {
     "Concat": "np.concatenate([{xs}], axis=1)",
     "Flatten": "{x}.reshape({x}.shape[0], -1)",
     "Reshape": "{x}.reshape({x}.shape[0], *{shape})",
-    "Conv2D": "conv2d({x}, {w_W}{bias}, stride={stride}, pads={pads})",
+    "Conv2D": lambda s: "conv2d({x}, {w_W}{bias}, stride={stride}, pads={pads}%s)" % _conv_big(s),
     "MaxPool2D": "max_pool2d({x}, {k}, {stride})",
     "AvgPool2D": "avg_pool2d({x}, {k}, {stride})",
     "GlobalAveragePooling2D": "global_avg_pool2d({x})",

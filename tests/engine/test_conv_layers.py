@@ -89,12 +89,15 @@ CONV_CASES = [
 ]
 
 
-@pytest.fixture(params=["matrix", "slices"])
+@pytest.fixture(params=["matrix", "slices", "big"])
 def im2col(request, monkeypatch) -> str:
-    """Both ways of gathering columns: a 0/1 matmul (small maps) and k² strided slices (large maps)."""
+    """Every way of gathering columns: per sample, by a 0/1 matmul (small maps) or by k² strided
+    slices (large maps with few rows C·k·k), and for one GEMM over the batch ("big": wide rows for
+    stride 1, strided copies otherwise)."""
     import engine.layers.conv as conv
 
     monkeypatch.setattr(conv, "_MATRIX_ENTRIES", 10**9 if request.param == "matrix" else 0)
+    monkeypatch.setattr(conv, "_BIG_GEMM_ROWS", 0 if request.param == "big" else 10**9)
     return request.param
 
 
@@ -103,6 +106,7 @@ def test_conv_forward_matches_naive_loops(im2col, in_shape, filters, k, stride, 
     layer = make_layer("Conv2D", [in_shape], filters=filters, kernel_size=k, stride=stride, padding=padding,
                        activation="linear")
     assert layer.small == (im2col == "matrix")
+    assert (layer.layout == "per_sample") == (im2col != "big")
     randomize(layer)
     x = np.random.default_rng(0).normal(size=(3,) + in_shape)
     expected = conv_reference(x, layer.params["W"], layer.params["b"], stride, padding)
@@ -122,8 +126,10 @@ def test_conv_gradient(im2col, in_shape, filters, k, stride, padding) -> None:
     assert_ok(rows)
 
 
-def test_conv_relu_without_bias_gradient() -> None:
-    layer = make_layer("Conv2D", [(2, 5, 5)], filters=3, use_bias=False)
+@pytest.mark.parametrize("stride", [1, 2])
+def test_conv_relu_without_bias_gradient(im2col, stride) -> None:
+    layer = make_layer("Conv2D", [(2, 5, 5)], filters=3, stride=stride, use_bias=False)
+    assert (layer.layout == "per_sample") == (im2col != "big")
     x = np.random.default_rng(2).normal(size=(2, 2, 5, 5))
     rows = check_layer(layer, [x])
     assert [r.key for r in rows] == ["dx", "W"]

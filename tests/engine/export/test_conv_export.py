@@ -20,6 +20,7 @@ from engine.export.plan import plan
 
 TOL = {"rtol": 1e-5, "atol": 1e-5}
 IMG = [("x", "Input", (), {"shape": [2, 5, 6]})]  # odd height, even width: "same" pads differ per axis
+BIG = [("x", "Input", (), {"shape": [4, 13, 12]})]  # 36 rows C·k·k: the engine's one-GEMM layouts
 
 
 def conv(k: int, stride: int, padding: str, **extra) -> dict:
@@ -38,6 +39,12 @@ def _single_layer_cases() -> dict[str, list]:
         "Conv2D-valid": IMG + [("y", "Conv2D", ("x",), conv(3, 2, "valid", activation="leaky_relu",
                                                              negative_slope=0.2, use_bias=False))] + flat,
         "Conv2D-1x1": IMG + [("y", "Conv2D", ("x",), conv(1, 1, "valid", activation="sigmoid"))] + flat,
+        # one GEMM over the batch (C·k·k ≥ 32 on a map too large for the 0/1 matrix): wide rows for
+        # stride 1 ("same" and "valid"), strided columns for stride 2
+        "Conv2D-big-wide": BIG + [("y", "Conv2D", ("x",), conv(3, 1, "same", activation="relu"))] + flat,
+        "Conv2D-big-wide-valid": BIG + [("y", "Conv2D", ("x",), conv(3, 1, "valid", activation="linear",
+                                                                        use_bias=False))] + flat,
+        "Conv2D-big-strided": BIG + [("y", "Conv2D", ("x",), conv(3, 2, "same", activation="tanh"))] + flat,
         "MaxPool2D": IMG + [("y", "MaxPool2D", ("x",), {"pool_size": 2, "stride": 2})] + flat,
         "MaxPool2D-overlapping": IMG + [("y", "MaxPool2D", ("x",), {"pool_size": 3, "stride": 1})] + flat,
         "AvgPool2D": IMG + [("y", "AvgPool2D", ("x",), {"pool_size": 2, "stride": 2})] + flat,
@@ -207,6 +214,14 @@ def test_numpy_script_equals_the_engine_exactly(name, conv_cases, numpy_outputs)
     np.testing.assert_array_equal(got["predict"], predictions)
 
 
+def test_big_cases_run_as_one_gemm_in_the_engine_and_the_script(conv_cases, numpy_outputs):
+    """The cases above that the engine runs as one GEMM over the batch, and the script's calls."""
+    layouts = {name: conv_cases[name].net.layers["y"].layout for name in SINGLE if name.startswith("Conv2D")}
+    assert {k: v for k, v in layouts.items() if v != "per_sample"} == {
+        "Conv2D-big-wide": "wide", "Conv2D-big-wide-valid": "wide", "Conv2D-big-strided": "strided"}
+    assert ", big=True)" not in numpy_outputs[1]  # the small CNN runs per sample
+
+
 def test_numpy_script_has_no_loop_over_samples(numpy_outputs):
     source = numpy_outputs[1]
     conv_src = source.split("def conv2d(")[1].split("\ndef ")[0]
@@ -214,16 +229,30 @@ def test_numpy_script_has_no_loop_over_samples(numpy_outputs):
     assert "c1 = relu(conv2d(img, w[\"c1/W\"], w[\"c1/b\"], stride=1, pads=(1, 1, 1, 1)))" in source
 
 
-def test_numpy_script_chunks_large_batches_like_the_engine(tmp_path, kit):
-    """More images than one im2col pass holds (the engine and the script both chunk)."""
-    rows = IMG[:1] + [("y", "Conv2D", ("x",), {"filters": 64, "kernel_size": 5, "padding": "same"}),
-                      ("g", "GlobalAveragePooling2D", ("y",), {})]
-    net = kit.randomize(engine.Network(kit.graph([("x", "Input", (), {"shape": [4, 16, 16]})] + rows[1:]), seed=0))
-    X = kit.raw((80, 4, 16, 16), seed=5)  # 4·25·256 = 25,600 values per image: 163 images per pass
+@pytest.mark.parametrize("stride,dtype,images", [(1, "float32", 300), (1, "float64", 300), (2, "float32", 1400),
+                                                   (1, "float32", 40)])
+def test_numpy_script_chunks_large_batches_like_the_engine(tmp_path, kit, stride, dtype, images):
+    """More images than one im2col pass holds: the engine and the script chunk alike, and each
+    chunk's GEMM (one over the chunk: wide rows for stride 1, strided columns for stride 2)
+    rounds alike; the last chunk is a partial one. 40 images: one pass."""
+    import engine.layers.conv as conv
+
+    rows = [("x", "Input", (), {"shape": [4, 16, 16]}),
+            ("y", "Conv2D", ("x",), {"filters": 64, "kernel_size": 5, "stride": stride, "padding": "same"}),
+            ("g", "GlobalAveragePooling2D", ("y",), {})]
+    net = kit.randomize(engine.Network(kit.graph(rows), seed=0, dtype=dtype))
+    layer = net.layers["y"]
+    assert layer.layout == ("wide" if stride == 1 else "strided")
+    X = kit.raw((images, 4, 16, 16), seed=5)
     export(net, tmp_path / "big", "numpy")
     module = kit.load_module(tmp_path / "big.py")
-    assert 4 * 25 * 256 * len(X) > module.CONV_COLUMNS / 4
-    np.testing.assert_array_equal(module.network_output(X), net.predict(X))
+    assert module.CONV_COLUMNS == conv._INFER_COLS
+    passes = -(-images // layer.infer_step)
+    assert passes == (1 if images == 40 else 3)  # 4·25·(16·20 wide | 8·8) columns per image
+    assert ", big=True)" in (tmp_path / "big.py").read_text(encoding="utf-8")
+    got = module.network_output(X)
+    assert got.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(got, net.predict(X))
 
 
 # ---- PyTorch script --------------------------------------------------------------------------------------------
