@@ -23,6 +23,7 @@ from ..fastmath import col_sum, ones
 from ..initializers import INITIALIZERS, initialize
 from ..params import ParamSpec
 from .activation_functions import OUTPUT_ACTIVATIONS, make_activation
+from .activated import ActivatedOutput
 from .base import Layer, Shape, fmt_shape
 from .conv_geometry import PADDINGS, conv_output, gather, gather_matrix, scatter_add
 from .dense import activation_params
@@ -60,7 +61,7 @@ def infer_step(rows: int, cols_per_sample: int) -> int:
     return max(1, _INFER_COLS // max(1, rows * cols_per_sample))
 
 
-class Conv2DLayer(Layer):
+class Conv2DLayer(ActivatedOutput, Layer):
     def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         super().__init__(name, config, in_shapes, out_shape)
         self.activation = make_activation(config["activation"], config["negative_slope"], config["alpha"])
@@ -202,21 +203,9 @@ class Conv2DLayer(Layer):
             step = self.infer_step
             for i in range(0, n, step):
                 self._linear(x[i:i + step], z[i:i + step], "inference_cols")
-        if self.linear:
-            if training or self.record:
-                self.z = self.a = z
-            return z
-        a = self.activation.forward(z, self.out_buffer("a", shape, z.dtype, training))
-        if training or self.record:
-            self.z, self.a = z, a
-        return a
+        return self.activate(z, training)
 
-    # ---- backward ------------------------------------------------------------------------
-    def backward(self, da: np.ndarray) -> np.ndarray | None:
-        if self.linear:
-            return self.backward_pre(da)
-        dz = self.activation.backward(self.z, self.a, da, self.scratch("dz", da.shape, da.dtype))
-        return self.backward_pre(dz)
+    # ---- backward (the activation's part: ActivatedOutput.backward) -------------------------
 
     def _filters_first(self, dz: np.ndarray, wr: int) -> np.ndarray:
         """dz (N, F, OH, OW) as (F, N·OH·Wr), rows padded with zeros to Wr columns."""

@@ -11,10 +11,11 @@ from ..errors import ShapeError
 from ..initializers import INITIALIZERS, initialize
 from ..params import ParamSpec
 from .activation_functions import OUTPUT_ACTIVATIONS, make_activation
+from .activated import ActivatedOutput
 from .base import Layer, Shape, fmt_shape
 
 
-class DenseLayer(Layer):
+class DenseLayer(ActivatedOutput, Layer):
     def __init__(self, name: str, config: dict[str, Any], in_shapes: list[Shape], out_shape: Shape) -> None:
         super().__init__(name, config, in_shapes, out_shape)
         self.activation = make_activation(config["activation"], config["negative_slope"], config["alpha"])
@@ -54,20 +55,7 @@ class DenseLayer(Layer):
             self.x = x
         if self.b is not None:
             z += self.b
-        if self.linear:
-            if training or self.record:
-                self.z = self.a = z
-            return z
-        a = self.activation.forward(z, self.out_buffer("a", shape, z.dtype, training))
-        if training or self.record:
-            self.z, self.a = z, a
-        return a
-
-    def backward(self, da: np.ndarray) -> np.ndarray | None:
-        if self.linear:
-            return self.backward_pre(da)
-        dz = self.activation.backward(self.z, self.a, da, self.scratch("dz", da.shape, da.dtype))
-        return self.backward_pre(dz)
+        return self.activate(z, training)
 
     def backward_pre(self, dz: np.ndarray) -> np.ndarray | None:
         np.matmul(self.x.T, dz, out=self.gW)

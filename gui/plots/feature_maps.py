@@ -18,17 +18,16 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
-    QStackedWidget,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from . import colormaps as cm
-from .common import LivePlot, placeholder_label, small_font
+from .common import LivePlot, small_font
+from .plot_widgets import placeholder_stack, scrolled, stacked_column
 from .samples_grid import split_box
 from .tiles import TileGrid, diverging_tiles, picture_rgba, to_qimage
 
@@ -220,18 +219,9 @@ class FeatureMapsView(LivePlot):
         self.body_layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.setSpacing(0)
         self.body_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.body)
-        self.placeholder = placeholder_label(self, "featurePlaceholder")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.placeholder)
-        self.stack.addWidget(self.scroll)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.stack, 1)
+        self.scroll = scrolled(self, self.body)
+        self.placeholder, self.stack = placeholder_stack(self, "featurePlaceholder", self.scroll)
+        stacked_column(self, bar, self.stack)
         self._unconstrain_layout()
 
     # ---- feeding -----------------------------------------------------------------------------

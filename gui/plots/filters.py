@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from .common import LivePlot, placeholder_label, small_font
+from .common import LivePlot, small_font
+from .plot_widgets import placeholder_stack, scrolled, stacked_column
 from .tiles import TileGrid, diverging_tiles, to_qimage
 
 MAX_CHANNELS = 16   # input channels drawn per filter
@@ -54,19 +55,9 @@ class FiltersView(LivePlot):
         self.grid = TileGrid(self, tile=TILE_TARGET, spacing=4, caption_lines=0)
         self.grid.setObjectName("filtersGrid")
         self.grid.tooltip = self._tooltip
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid)
-        self.placeholder = placeholder_label(self, "filtersPlaceholder")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.placeholder)
-        self.stack.addWidget(self.scroll)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.stack, 1)
+        self.scroll = scrolled(self, self.grid)
+        self.placeholder, self.stack = placeholder_stack(self, "filtersPlaceholder", self.scroll)
+        stacked_column(self, bar, self.caption, self.stack)
         self._unconstrain_layout()
         self._apply_theme()
         self.reset(None)

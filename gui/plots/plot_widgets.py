@@ -8,7 +8,8 @@ from typing import Iterable
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (QFileDialog, QLabel, QLayout, QScrollArea, QSizePolicy, QStackedWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from .plot_theme import PlotTheme
 
@@ -74,6 +75,37 @@ def placeholder_label(parent: QWidget, name: str, text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setMargin(16)
     return label
+
+
+def placeholder_stack(parent: QWidget, name: str, *pages: QWidget) -> tuple[QLabel, QStackedWidget]:
+    """A placeholder label (objectName ``name``) and a stack of it and ``pages``: a view shows its
+    placeholder until it has something to draw."""
+    placeholder = placeholder_label(parent, name)
+    stack = QStackedWidget(parent)
+    for page in (placeholder, *pages):
+        stack.addWidget(page)
+    return placeholder, stack
+
+
+def scrolled(parent: QWidget, content: QWidget) -> QScrollArea:
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    return scroll
+
+
+def stacked_column(widget: QWidget, *rows: QWidget | QLayout) -> QVBoxLayout:
+    """``widget``'s layout: ``rows`` top to bottom without margins, the last one taking the height."""
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for i, row in enumerate(rows):
+        stretch = 1 if i == len(rows) - 1 else 0
+        if isinstance(row, QLayout):
+            layout.addLayout(row, stretch)
+        else:
+            layout.addWidget(row, stretch)
+    return layout
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, file_filter: str) -> str:

@@ -20,14 +20,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
-    QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
-from .common import LivePlot, placeholder_label, small_font
+from .common import LivePlot, small_font
+from .plot_widgets import placeholder_stack, scrolled, stacked_column
 from .tiles import TileGrid, picture_rgba, to_qimage
 
 MISTAKE_LIGHT, MISTAKE_DARK = "#d62f3c", "#ff6b6b"
@@ -167,9 +165,7 @@ class SamplesView(LivePlot):
         self.grid.tooltip = self._tooltip
         self.grid.tileClicked.connect(self._tile_clicked)
         self.grid.tileActivated.connect(lambda i: self.sampleActivated.emit(self.split, i))
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid)
+        self.scroll = scrolled(self, self.grid)
         self.table_model = SampleTable(self)
         self.table_model.view = self
         self.table = QTableView(self)
@@ -186,16 +182,8 @@ class SamplesView(LivePlot):
         self.table.clicked.connect(self._row_clicked)
         self.table.doubleClicked.connect(
             lambda index: self.sampleActivated.emit(self.split, int(self.table_model.rows[index.row()])))
-        self.placeholder = placeholder_label(self, "samplesPlaceholder")
-        self.stack = QStackedWidget(self)
-        for widget in (self.placeholder, self.scroll, self.table):
-            self.stack.addWidget(widget)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.stack, 1)
+        self.placeholder, self.stack = placeholder_stack(self, "samplesPlaceholder", self.scroll, self.table)
+        stacked_column(self, bar, self.summary, self.stack)
         self._unconstrain_layout()
 
     # ---- feeding -----------------------------------------------------------------------------
