@@ -29,6 +29,8 @@ worker keeps at most MAX_IN_FLIGHT unacknowledged and otherwise skips the snapsh
 metrics wait for the next one, nothing is lost).
 
 The GUI-side handle of the process, ``WorkerProcess``, is in worker_process.py (re-exported here).
+The command handlers are in worker_commands.py, the snapshots (grids, data description, rate,
+throttling) in worker_snapshots.py; this module keeps the loop, the training and the entry point.
 """
 from __future__ import annotations
 
@@ -42,17 +44,21 @@ from typing import Any
 import numpy as np
 
 from .snapshot_classes import ClassViews
+from .worker_commands import WorkerCommands
 from .worker_process import WorkerProcess  # noqa: F401 - re-exported
+from .worker_snapshots import (  # noqa: F401 - re-exported
+    MAPS_EVERY,
+    MAX_IN_FLIGHT,
+    MAX_TABLE_FEATURES,
+    SNAPSHOT_INTERVAL,
+    WorkerSnapshots,
+)
 
-SNAPSHOT_INTERVAL = 1 / 30
-MAPS_EVERY = 3            # neuron maps go with every third snapshot (they cost more)
 TRAIN_SLICE = 0.010       # seconds of training between two looks at the pipe
-MAX_IN_FLIGHT = 2         # snapshots sent but not yet acknowledged by the GUI
-MAX_TABLE_FEATURES = 256  # raw feature columns sent for the data table
 UNSTABLE_FACTOR = 100.0   # an epoch loss this many times the best so far means the run is blowing up
 
 
-class TrainingWorker:
+class TrainingWorker(WorkerCommands, WorkerSnapshots):
     """The loop inside the worker process (also usable in-process by tests)."""
 
     def __init__(self, conn: Connection) -> None:
@@ -109,139 +115,6 @@ class TrainingWorker:
             self.playing = False
             self.send("error", message=_one_line(exc), command=cmd)
             self.send_state()
-
-    # ---- commands --------------------------------------------------------------------
-    def cmd_load(self, doc: dict[str, Any], base_dir: str | None = None, restart: bool = False) -> None:
-        from .fileformat import from_dict
-        from .session import open_session
-
-        self.playing = False
-        self.session = None
-        self.best_loss, self.warned_unstable = None, False
-        document = from_dict(doc)
-        self.session = open_session(document, restart=restart, base_dir=base_dir)
-        self.target_epochs = document.training.epochs or None
-        self._start_watch()
-        self._make_grids()
-        self.class_views.forget()
-        s = self.session
-        self.send("loaded", **self._data_description(), **ClassViews.loaded_fields(s), epoch=s.trainer.epoch,
-                  history=s.trainer.history, parameters=s.network.parameter_count, network_task=s.network.task)
-        self.snapshot(force=True)
-        self.send_state()
-
-    def cmd_play(self) -> None:
-        self._require_session()
-        if self._finished():
-            self.target_epochs = None  # Play after the last epoch keeps going: "until stopped"
-        self.playing = True
-        self._rate_steps, self._rate_t0 = self.session.trainer.steps, time.perf_counter()
-        self.send_state()
-
-    def cmd_pause(self) -> None:
-        self.playing = False
-        self.snapshot(force=True)
-        self.send_state()
-
-    def cmd_stop(self) -> None:
-        self.playing = False
-        self.snapshot(force=True)
-        self.cmd_weights()
-        self.send_state()
-
-    def cmd_step(self, epoch: bool = False) -> None:
-        self._require_session()
-        self.playing = False
-        while True:
-            info = self._one_step()
-            if info is None or not epoch or info.epoch_end is not None:
-                break
-        self.snapshot(force=True)
-        self.send_state()
-
-    def cmd_reset(self, seed: int | None = None) -> None:
-        self._require_session()
-        self.playing = False
-        self.session.trainer.reset(seed)
-        self._start_watch()
-        self.class_views.forget()
-        self.pending_losses.clear()
-        self.pending_epochs.clear()
-        self.send("reset", epoch=0)
-        self.snapshot(force=True)
-        self.send_state()
-
-    def cmd_set(self, learning_rate: float | None = None, l1: float | None = None, l2: float | None = None,
-                batch_size: int | None = None, epochs: int | None = -1) -> None:
-        self._require_session()
-        trainer = self.session.trainer
-        if learning_rate is not None:
-            if not (isinstance(learning_rate, (int, float)) and math.isfinite(learning_rate) and learning_rate > 0):
-                raise ValueError(f"Expected a learning rate > 0, received {learning_rate!r}")
-            trainer.set_learning_rate(float(learning_rate))
-        if l1 is not None or l2 is not None:
-            trainer.set_regularization(trainer.l1 if l1 is None else l1, trainer.l2 if l2 is None else l2)
-        if batch_size is not None:
-            trainer.set_batch_size(int(batch_size))
-        if epochs != -1:
-            self.target_epochs = int(epochs) if epochs else None
-
-    def cmd_view(self, **options: Any) -> None:
-        old = dict(self.view)
-        self.view.update({k: v for k, v in options.items() if k in self.view})
-        self.class_views.options_changed(old, self.view)
-        if self.session is not None:
-            self._make_grids()
-            self.snapshot(force=True)
-
-    def cmd_weights(self) -> None:
-        self._require_session()
-        s = self.session
-        self.send("weights", weights=s.network.get_weights(), history=s.trainer.history,
-                  preprocessing=s.preprocessor.to_dict(), epoch=s.trainer.epoch)
-
-    def cmd_trace(self, index: int, split: str = "train", request: int = 0) -> None:
-        """One training step of one sample, explained (engine.explain), on the live weights and
-        optimizer state; nothing changes. Replies ``trace`` with the StepTrace."""
-        from .explain import trace_session
-
-        self._require_session()
-        self.playing = False
-        trace = trace_session(self.session, int(index), split)
-        self.send("trace", trace=trace, index=int(index), split=split, request=request)
-        self.send_state()
-
-    def cmd_check(self, indices: list[int] | None = None, split: str = "train", request: int = 0) -> None:
-        """Finite differences against backprop on the live weights (engine.explain.check_step)."""
-        from .explain import check_step
-
-        self._require_session()
-        s = self.session
-        X, Y = (s.X_train, s.Y_train) if split == "train" else (s.X_test, s.Y_test)
-        chosen = list(range(min(len(X), 8))) if not indices else [int(i) for i in indices]
-        result = check_step(s.network, X[chosen], Y[chosen])
-        self.send("check", result=result, indices=chosen, split=split, request=request)
-
-    def cmd_samples(self, split: str = "train", request: int = 0) -> None:
-        """Every sample's prediction (in the dataset's labels) and loss on the live weights."""
-        self._require_session()
-        s = self.session
-        X, Y = (s.X_train, s.Y_train) if split == "train" else (s.X_test, s.Y_test)
-        if len(X):
-            outputs = s.network.predict(X)
-            labels, _ = s.preprocessor.decode(outputs)
-            losses = s.network.per_sample_loss(X, Y)
-        else:
-            labels, losses = np.array([]), np.array([])
-        self.send("samples", split=split, predicted=np.asarray(labels), loss=np.asarray(losses, dtype=np.float32),
-                  epoch=s.trainer.epoch, request=request)
-
-    def cmd_ack(self) -> None:
-        self.in_flight = max(0, self.in_flight - 1)
-
-    def cmd_shutdown(self) -> None:
-        self.playing = False
-        self.running = False
 
     # ---- training --------------------------------------------------------------------
     def train_slice(self) -> None:
@@ -320,105 +193,6 @@ class TrainingWorker:
         trainer = self.session.trainer if self.session else None
         state = "playing" if self.playing else ("finished" if trainer and self._finished() else "paused")
         self.send("state", state=state, epoch=trainer.epoch if trainer else 0, steps=trainer.steps if trainer else 0)
-
-    # ---- snapshots -------------------------------------------------------------------
-    def _make_grids(self) -> None:
-        from .snapshots import PlaneGrid, data_extent
-
-        s = self.session
-        shape = s.preprocessor.input_shape
-        self.grid = self.map_grid = None
-        X = np.concatenate([s.data.train.X, s.data.test.X]) if len(s.data.test.X) else s.data.train.X
-        if shape == (2,):
-            extent = data_extent(X, default=self._playground_extent())
-            self.grid = PlaneGrid.square(extent, int(self.view["resolution"]))
-            self.map_grid = PlaneGrid.square(extent, int(self.view["map_resolution"]))
-        elif shape == (1,):
-            lo, hi = float(X.min()), float(X.max())
-            pad = 0.05 * (hi - lo or 1.0)
-            self.grid = PlaneGrid.line(lo - pad, hi + pad, 200)
-
-    def _playground_extent(self):
-        spec = self.session.doc.dataset
-        if spec.get("kind", "generator") != "generator":
-            return None
-        from .data import dataset_info
-
-        try:
-            info = dataset_info(spec.get("name", "circle"))
-        except (KeyError, ValueError):
-            return None
-        if info.kind == "real" or info.dims != 2:
-            return None
-        lo, hi = info.extent
-        return (float(lo), float(hi), float(lo), float(hi))
-
-    def _data_description(self) -> dict[str, Any]:
-        s = self.session
-        pre = s.preprocessor
-        out: dict[str, Any] = {"task": pre.task, "class_names": list(pre.class_names),
-                               "input_shape": list(pre.input_shape), "input_names": list(pre.input_names),
-                               "train_size": int(s.data.train.n_samples), "test_size": int(s.data.test.n_samples)}
-        out["train_y"] = np.asarray(s.data.train.y)
-        out["test_y"] = np.asarray(s.data.test.y)
-        if pre.input_shape in ((2,), (1,)):
-            out["train_X"] = s.data.train.X.astype(np.float32)
-            out["test_X"] = s.data.test.X.astype(np.float32)
-        elif len(pre.input_shape) == 1 and pre.input_shape[0] <= MAX_TABLE_FEATURES:
-            # Tabular data (iris, a CSV, the flattened digits): rows for the step inspector's table.
-            out["train_features"] = s.data.train.X.astype(np.float32)
-            out["test_features"] = s.data.test.X.astype(np.float32)
-        if self.grid is not None:
-            out["extent"] = self.grid.extent
-        return out
-
-    def _measure_rate(self, now: float) -> float:
-        """Steps per second while playing, over the last half second or more."""
-        if self.playing and self.session is not None:
-            elapsed = now - self._rate_t0
-            if elapsed >= 0.5:
-                steps = self.session.trainer.steps
-                self.steps_per_second = _rate(steps - self._rate_steps, elapsed)
-                self._rate_steps, self._rate_t0 = steps, now
-        elif not self.playing:
-            self.steps_per_second = 0.0
-        return self.steps_per_second
-
-    def snapshot(self, force: bool = False) -> None:
-        if self.session is None:
-            return
-        now = time.perf_counter()
-        if not force and (now - self.last_snapshot < SNAPSHOT_INTERVAL or self.in_flight >= MAX_IN_FLIGHT):
-            return
-        from .snapshots import gradient_norms, histograms, neuron_maps, plane_outputs, weight_summary
-
-        s = self.session
-        trainer, net, pre = s.trainer, s.network, s.preprocessor
-        payload: dict[str, Any] = {
-            "epoch": trainer.epoch, "steps": trainer.steps, "progress": trainer.progress,
-            "batch_losses": np.asarray(self.pending_losses, dtype=np.float32),
-            "epochs": list(self.pending_epochs),
-            "steps_per_second": self._measure_rate(now),
-            "gradient_norms": gradient_norms(net), "weights": weight_summary(net),
-        }
-        self.pending_losses = []
-        self.pending_epochs = []
-        with np.errstate(all="ignore"):
-            if self.grid is not None and self.view["boundary"]:
-                payload["boundary"] = plane_outputs(net, pre, self.grid)
-            if self.map_grid is not None and self.view["neuron_maps"] and (force or self.snapshots % MAPS_EVERY == 0):
-                payload["neuron_maps"] = neuron_maps(net, pre, self.map_grid)
-            if self.view["histogram"]:
-                payload["histogram"] = histograms(net, self.view["histogram"])
-            self.class_views.add_to(payload, s, self.view, force, self.snapshots)
-        self.snapshots += 1
-        self.in_flight += 1
-        self.last_snapshot = now
-        self.send("snapshot", **payload)
-
-
-def _rate(steps: int, seconds: float) -> float:
-    return steps / seconds if seconds > 0 else 0.0
 
 
 def _one_line(exc: BaseException) -> str:

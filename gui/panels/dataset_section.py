@@ -11,20 +11,21 @@ Files load in a background thread (gui.panels.dataset_loading), with their progr
 button under the picker. Choosing a file that loads slowly is a pending choice: the document keeps
 its data until the file has loaded, then the choice and the Input's new shape go in as one undo
 step. Cancel, or any other data choice meanwhile, drops it (a late result only goes into the cache).
+
+The parts are mixins, as ImagePicking (gui.panels.dataset_images) is: the loading row and the pending
+choice in gui.panels.dataset_loading_row, the CSV file and its target column in gui.panels.dataset_csv;
+this module builds the section and wires the picker, the sliders, the chips and the preview.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -36,20 +37,20 @@ from PySide6.QtWidgets import (
 from engine.data import DATASETS, FEATURE_LABELS, FEATURES
 from engine.data.catalogue import describe
 from engine.data.spec import is_image_spec
-from engine.data.csv_table import read_table
 from gui.document import DocumentModel
 from gui.training.commands import SettingsHub, input_change
 
-from .dataset_data import DataCache, Loaded, raw_dims, spec_for_csv, spec_for_dataset
-from .dataset_loading import DataLoader, LoadJob
+from .dataset_csv import CSV_FILTER, CsvPicking  # noqa: F401 - CSV_FILTER re-exported
+from .dataset_data import DataCache, Loaded, raw_dims, spec_for_dataset
+from .dataset_loading import DataLoader
+from .dataset_loading_row import BackgroundLoading, PendingChoice
 from .dataset_images import ImageOptions, ImagePicking, common_image_size, gui_error
-from .dataset_picker import CSV_ITEM, IDX_ITEM, IMAGE_SUFFIX, IMAGES_ITEM, fill_combo, file_label, show_choice
+from .dataset_picker import CSV_ITEM, IDX_ITEM, IMAGE_SUFFIX, IMAGES_ITEM, fill_combo, show_choice
 from .dataset_preview import DatasetPreview
 from .param_editors import ComboBox
 from .theme import muted_color, scaled_font, set_text_color, status_color, text_label
 from .training_settings import MAX_SEED, count_box
 
-CSV_FILTER = "Data files (*.csv *.tsv *.txt *.csv.gz);;All files (*)"
 FEATURE_IDS = {"x1": "x1", "x2": "x2", "x1^2": "x1sq", "x2^2": "x2sq", "x1*x2": "x1x2", "sin(x1)": "sinx1",
                "sin(x2)": "sinx2"}
 
@@ -62,17 +63,6 @@ CHIP_STYLE = ("QToolButton { border: 1px solid palette(mid); border-radius: 4px;
 SPLIT_KEYS = {"train_ratio", "seed", "stratify"}  # changes that never change the Input's shape
 
 
-@dataclass
-class PendingChoice:
-    """A data choice waiting for its file to load: pushed as one undo step when it arrives."""
-
-    number: int
-    key: str
-    spec: dict[str, Any]
-    text: str
-    input_id: str | None
-
-
 def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
     slider = QSlider(Qt.Orientation.Horizontal)
     slider.setObjectName(name)
@@ -82,7 +72,7 @@ def _slider(name: str, low: int, high: int, tip: str) -> QSlider:
     return slider
 
 
-class DatasetSection(ImagePicking, QWidget):
+class DatasetSection(BackgroundLoading, CsvPicking, ImagePicking, QWidget):
     """The data section; ``base_dir()`` is the folder a relative CSV path is read from.
 
     ``dataArrived(key)``: a file finished loading in the background (the window re-checks the data fit).
@@ -147,20 +137,7 @@ class DatasetSection(ImagePicking, QWidget):
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.regenerate)
 
-        # CSV: the file and its target column
-        self.csv_row = QWidget(self)
-        self.csv_target = ComboBox()
-        self.csv_target.setObjectName("datasetTarget")
-        self.csv_target.setToolTip("The column the network learns to predict; the others are its inputs")
-        self.csv_target.activated.connect(self._target_picked)
-        self.csv_button = QPushButton("File…")
-        self.csv_button.setObjectName("datasetCsvButton")
-        self.csv_button.clicked.connect(self.pick_csv)
-        csv_layout = QHBoxLayout(self.csv_row)
-        csv_layout.setContentsMargins(0, 0, 0, 0)
-        csv_layout.addWidget(QLabel("Target"))
-        csv_layout.addWidget(self.csv_target, 1)
-        csv_layout.addWidget(self.csv_button)
+        self._create_csv_row()
         self.image_options = ImageOptions(self._change, self._repick_images, self)
 
         # Playground's input features
@@ -206,29 +183,6 @@ class DatasetSection(ImagePicking, QWidget):
         self._preview_timer.setInterval(60)
         self._preview_timer.timeout.connect(self._update_preview)
 
-    def _create_loading_row(self) -> None:
-        """The progress of a file loading in the background and its Cancel button (hidden when idle)."""
-        self.loading_row = QWidget(self)
-        self.loading_row.setObjectName("datasetLoading")
-        self.loading_text = text_label(self, "datasetLoadingText", wrap=True)
-        self.loading_bar = QProgressBar(self.loading_row)
-        self.loading_bar.setObjectName("datasetLoadingBar")
-        self.loading_bar.setTextVisible(False)
-        self.loading_bar.setMaximumHeight(self.fontMetrics().height() // 2 + 4)
-        self.loading_cancel = QPushButton("Cancel")
-        self.loading_cancel.setObjectName("datasetLoadingCancel")
-        self.loading_cancel.clicked.connect(self._cancel_clicked)
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.loading_text)
-        column.addWidget(self.loading_bar)
-        row = QHBoxLayout(self.loading_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(column, 1)
-        row.addWidget(self.loading_cancel, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.loading_row.setVisible(False)
-
     @staticmethod
     def _with_value(slider: QSlider, label: QLabel) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -249,24 +203,6 @@ class DatasetSection(ImagePicking, QWidget):
     def loaded(self, spec: dict[str, Any] | None = None) -> Loaded:
         """The data of ``spec`` (the document's by default), loading it here and now if need be."""
         return self.cache.load(self.spec if spec is None else spec, self.base_dir())
-
-    def data_now(self, spec: dict[str, Any], base_dir: Path | None) -> Loaded | None:
-        """The data of ``spec`` if it is at hand, else None while it loads in the background (or after
-        the user stopped it); never blocks on a big file."""
-        if self.loader.key(spec, base_dir) in self._skipped:
-            return None
-        return self.loader.get(spec, base_dir)
-
-    @property
-    def loading(self) -> bool:
-        """A file is loading for this section: a pending choice or the document's own data."""
-        return self._pending is not None or self._document_job() is not None
-
-    def _document_job(self) -> LoadJob | None:
-        return self.loader.job(self.spec, self.base_dir()) if self.model is not None else None
-
-    def _document_data(self) -> Loaded | None:
-        return self.data_now(self.spec, self.base_dir())
 
     def refresh(self) -> None:
         """Show the document's dataset spec (after an edit, undo or redo)."""
@@ -315,33 +251,6 @@ class DatasetSection(ImagePicking, QWidget):
             self._refreshing = False
         self._show_loading()
         self._preview_timer.start()
-
-    @staticmethod
-    def _file_description(spec: dict[str, Any]) -> str:
-        kind = spec.get("kind")
-        if kind == "images":
-            return f"Your images: the folder {file_label(spec)}, one sub-folder per class"
-        if kind == "idx":
-            return f"Your IDX files: {file_label(spec)} and {Path(str(spec.get('labels'))).name}"
-        return f"Your data: {file_label(spec)}"
-
-    def _fill_targets(self, spec: dict[str, Any]) -> None:
-        self.csv_target.clear()
-        try:
-            table = read_table(self._csv_path(spec))
-        except Exception:
-            return
-        names = table.names or [f"column {j + 1}" for j in range(table.width)]
-        for j, name in enumerate(names):
-            self.csv_target.addItem(name, name if table.names else j)
-        target = spec.get("target")
-        index = self.csv_target.findData(target) if target is not None else self.csv_target.count() - 1
-        self.csv_target.setCurrentIndex(max(index, 0))
-
-    def _csv_path(self, spec: dict[str, Any]) -> Path:
-        path = Path(str(spec.get("path")))
-        base = self.base_dir()
-        return path if path.is_absolute() or base is None else base / path
 
     def _show_hint(self, loaded: Loaded, two_d: bool) -> None:
         palette = self.palette()
@@ -429,103 +338,6 @@ class DatasetSection(ImagePicking, QWidget):
         self._drop_pending()
         self.model.push(input_change(self.model.doc, self.hub, text, diff, node.id if node else None, shape))
 
-    # ---- loading in the background ---------------------------------------------------------
-    def _set_pending(self, pending: PendingChoice) -> None:
-        old = self._pending
-        self._pending = pending
-        if old is not None and old.key != pending.key:
-            self._release(old.key)
-        self._show_loading()
-
-    def _drop_pending(self) -> None:
-        """Forget the choice waiting for its file (a newer choice, Cancel, another document)."""
-        old, self._pending = self._pending, None
-        if old is not None:
-            self._release(old.key)
-            self._show_loading()
-
-    def _release(self, key: str) -> None:
-        """Cancel the load of ``key`` unless the document's own data needs it."""
-        if self.model is None or key != self.loader.key(self.spec, self.base_dir()):
-            self.loader.cancel(key)
-
-    @Slot(str)
-    def _data_arrived(self, key: str) -> None:
-        pending = self._pending
-        if pending is not None and pending.key == key and pending.number == self._requests:
-            self._pending = None
-            self._land(pending)
-        if self.model is not None and key == self.loader.key(self.spec, self.base_dir()):
-            self.refresh()
-        self._show_loading()
-        self.dataArrived.emit(key)
-
-    def _land(self, pending: PendingChoice) -> None:
-        """The pending choice's file has loaded: push it with the Input's shape (one undo step)."""
-        if self.model is None:
-            return
-        loaded = self.cache.peek(pending.key)
-        spec, current = pending.spec, self.spec
-        if loaded is None or spec == current:
-            return
-        diff = {k: spec.get(k) for k in set(spec) | set(current) if spec.get(k) != current.get(k)}
-        self.model.push(input_change(self.model.doc, self.hub, pending.text, diff, pending.input_id,
-                                     loaded.input_shape))
-
-    def _cancel_clicked(self) -> None:
-        if self._pending is not None:
-            self._drop_pending()  # the document keeps its data: nothing to undo
-            self.refresh()
-            return
-        if self.model is None:
-            return
-        key = self.loader.key(self.spec, self.base_dir())
-        if key in self._skipped:  # "Load": the document's data after all
-            self._skipped.discard(key)
-        else:
-            self._skipped.add(key)
-            self.loader.cancel(key)
-        self.refresh()
-        self.dataArrived.emit(key)
-
-    @Slot()
-    def _show_loading(self) -> None:
-        """The progress row: the pending choice's load, else the document's, else hidden."""
-        job, what = None, ""
-        if self._pending is not None:
-            job, what = self.loader.job_of(self._pending.key), self._pending.spec
-        elif self.model is not None:
-            job, what = self._document_job(), self.spec
-        skipped = self.model is not None and self._pending is None and \
-            self.loader.key(self.spec, self.base_dir()) in self._skipped
-        if job is None and not skipped:
-            self.loading_row.setVisible(False)
-            return
-        self.loading_row.setVisible(True)
-        bar, label = self.loading_bar, file_label(what or self.spec)
-        if skipped:
-            self.loading_text.setText(f"{label}: not loaded (stopped). The training reads it anyway.")
-            bar.setVisible(False)
-            self.loading_cancel.setText("Load")
-            self.loading_cancel.setToolTip("Load the data for the preview and the checks")
-            return
-        bar.setVisible(True)
-        self.loading_cancel.setText("Cancel")
-        self.loading_cancel.setToolTip("Stop loading" + (": keep the current data" if self._pending else ""))
-        kind = what.get("kind")
-        if job.reading_done:
-            text, done, total = f"Splitting and scaling {label}…", 0, 0
-        elif job.total and kind == "images":
-            text, done, total = f"Reading {label}… {job.done:,} / {job.total:,} images", job.done, job.total
-        elif job.total:
-            text, done, total = f"Reading {label}… {100 * job.done // job.total} %", job.done * 100 // job.total, 100
-        else:
-            text, done, total = f"Reading {label}…", 0, 0
-        self.loading_text.setText(text)
-        set_text_color(self.loading_text, muted_color(self.palette()))
-        bar.setRange(0, total)  # 0, 0: busy, no count
-        bar.setValue(done)
-
     def _dataset_picked(self, index: int) -> None:
         key = self.combo.itemData(index)
         if key == CSV_ITEM:
@@ -540,21 +352,6 @@ class DatasetSection(ImagePicking, QWidget):
             name = key.removesuffix(IMAGE_SUFFIX)
             self._change({}, f"Use the {DATASETS[name].image_title} data", spec_for_dataset(self.spec, name, True))
         self.refresh()  # a cancelled file dialog shows the current choice again
-
-    def pick_csv(self) -> bool:
-        path = self._ask_csv_path()
-        if not path:
-            return False
-        self._change({}, f"Use {Path(path).name}", spec_for_csv(self.spec, str(Path(path).resolve())))
-        return True
-
-    def _ask_csv_path(self) -> str | None:
-        """The CSV file to train on (tests replace this method)."""
-        path, _ = QFileDialog.getOpenFileName(self, "Train on a CSV file", str(self.base_dir() or ""), CSV_FILTER)
-        return path or None
-
-    def _target_picked(self, index: int) -> None:
-        self._change({"target": self.csv_target.itemData(index)}, "Change the target column")
 
     def _slid(self, key: str, value: float) -> None:
         self._change({key: round(value, 2)}, "Change noise" if key == "noise" else "Change the training share")
