@@ -20,13 +20,13 @@ import numpy as np
 from .. import registry
 from ..errors import ShapeError
 from ..fastmath import col_sum, ones
-from ..initializers import INITIALIZERS, initialize
+from ..initializers import initialize
 from ..params import ParamSpec
 from .activation_functions import OUTPUT_ACTIVATIONS, make_activation
 from .activated import ActivatedOutput
 from .base import Layer, Shape, fmt_shape
 from .conv_geometry import PADDINGS, conv_output, gather, gather_matrix, scatter_add
-from .dense import activation_params
+from .dense import activation_params, check_uniform_bounds, weight_init_params
 
 # Inference on a large batch gathers its columns in chunks, so predicting 8,192 images never
 # allocates gigabytes of columns (each chunk's columns stay below this many values).
@@ -342,15 +342,6 @@ def _conv_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     return (params["filters"], oh, ow)
 
 
-def _conv_check(params: dict[str, Any]) -> None:
-    if params["initializer"] == "uniform":
-        registry.require(
-            params["init_low"] <= params["init_high"],
-            f"Conv2D: uniform initializer needs init_low ≤ init_high, received {params['init_low']:g} and "
-            f"{params['init_high']:g}",
-        )
-
-
 registry.register(
     registry.LayerSpec(
         type="Conv2D",
@@ -366,18 +357,13 @@ registry.register(
             ParamSpec("activation", "choice", "relu", "Activation applied to z", choices=OUTPUT_ACTIVATIONS),
             *activation_params("activation"),
             ParamSpec("use_bias", "bool", True, "Add a bias b to each filter"),
-            ParamSpec("initializer", "choice", "he_uniform", "How W is drawn at reset (fan_in = channels·k·k)",
-                      choices=INITIALIZERS),
-            ParamSpec("init_low", "float", -0.5, "Lower bound of the uniform initializer",
-                      visible_if=("initializer", ("uniform",))),
-            ParamSpec("init_high", "float", 0.5, "Upper bound of the uniform initializer",
-                      visible_if=("initializer", ("uniform",))),
-            ParamSpec("bias_init", "float", 0.0, "Initial value of every bias"),
+            *weight_init_params("he_uniform", "How W is drawn at reset (fan_in = channels·k·k)",
+                                "Initial value of every bias"),
         ),
         shape_rule=_conv_shape,
         factory=Conv2DLayer,
         name_prefix="conv",
-        check=_conv_check,
+        check=lambda params: check_uniform_bounds("Conv2D", params),
         has_weights=True,
     )
 )

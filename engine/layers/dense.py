@@ -73,13 +73,26 @@ def _dense_shape(params: dict[str, Any], in_shapes: list[Shape]) -> Shape:
     return (params["units"],)
 
 
-def _dense_check(params: dict[str, Any]) -> None:
+def check_uniform_bounds(layer: str, params: dict[str, Any]) -> None:
+    """A layer with weight_init_params: the uniform initializer's bounds must be in order."""
     if params["initializer"] == "uniform":
         registry.require(
             params["init_low"] <= params["init_high"],
-            f"Dense: uniform initializer needs init_low ≤ init_high (equal bounds give a constant), received "
+            f"{layer}: uniform initializer needs init_low ≤ init_high (equal bounds give a constant), received "
             f"{params['init_low']:g} and {params['init_high']:g}",
         )
+
+
+def weight_init_params(default: str, initializer_help: str, bias_help: str) -> tuple[ParamSpec, ...]:
+    """How a layer's weights and biases are drawn at reset (Dense, Conv2D)."""
+    return (
+        ParamSpec("initializer", "choice", default, initializer_help, choices=INITIALIZERS),
+        ParamSpec("init_low", "float", -0.5, "Lower bound of the uniform initializer",
+                  visible_if=("initializer", ("uniform",))),
+        ParamSpec("init_high", "float", 0.5, "Upper bound of the uniform initializer (equal bounds: every weight is that value)",
+                  visible_if=("initializer", ("uniform",))),
+        ParamSpec("bias_init", "float", 0.0, bias_help),
+    )
 
 
 def activation_params(selector: str) -> tuple[ParamSpec, ParamSpec]:
@@ -102,17 +115,12 @@ registry.register(
             ParamSpec("activation", "choice", "linear", "Activation applied to z", choices=OUTPUT_ACTIVATIONS),
             *activation_params("activation"),
             ParamSpec("use_bias", "bool", True, "Add a bias b to each neuron"),
-            ParamSpec("initializer", "choice", "glorot_uniform", "How W is drawn at reset", choices=INITIALIZERS),
-            ParamSpec("init_low", "float", -0.5, "Lower bound of the uniform initializer",
-                      visible_if=("initializer", ("uniform",))),
-            ParamSpec("init_high", "float", 0.5, "Upper bound of the uniform initializer (equal bounds: every weight is that value)",
-                      visible_if=("initializer", ("uniform",))),
-            ParamSpec("bias_init", "float", 0.0, "Initial value of every bias (Playground: 0.1)"),
+            *weight_init_params("glorot_uniform", "How W is drawn at reset", "Initial value of every bias (Playground: 0.1)"),
         ),
         shape_rule=_dense_shape,
         factory=DenseLayer,
         name_prefix="dense",
-        check=_dense_check,
+        check=lambda params: check_uniform_bounds("Dense", params),
         has_weights=True,
     )
 )
