@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from gui.main_window import EXAMPLES_DIR
+from tests.gui.dataset_helpers import input_shape, pick
 
 SHOTS = os.environ.get("NEUROCANVAS_SHOTS")  # a folder: the tests also save PNGs of the panel there
 
@@ -24,13 +25,6 @@ def window(main_window):
     return main_window
 
 
-def pick(combo: QComboBox, data) -> None:
-    combo.setCurrentIndex(combo.findData(data))
-    combo.activated.emit(combo.currentIndex())
-
-
-def input_shape(window):
-    return next(n for n in window.document.graph if n.type == "Input").params["shape"]
 
 
 def shot(window, name: str) -> None:

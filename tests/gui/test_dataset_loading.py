@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QProgressBar, QPushB
 
 from engine.data.progress import LoadCancelled
 from gui.main_window import EXAMPLES_DIR
+from tests.gui.dataset_helpers import input_shape, pick
 from gui.panels import dataset_loading
 from gui.panels.dataset_picker import file_label
 
@@ -64,13 +65,6 @@ def gates(monkeypatch):
         event.set()
 
 
-def pick(combo: QComboBox, data) -> None:
-    combo.setCurrentIndex(combo.findData(data))
-    combo.activated.emit(combo.currentIndex())
-
-
-def input_shape(window):
-    return next(n for n in window.document.graph if n.type == "Input").params["shape"]
 
 
 def loading_row(window):

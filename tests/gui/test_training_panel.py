@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QSlider, QSpinB
 
 from engine.data import DATASETS
 from gui.main_window import EXAMPLES_DIR
+from tests.gui.dataset_helpers import input_shape, pick
 
 
 @pytest.fixture
@@ -14,14 +15,6 @@ def window(main_window):
     return main_window
 
 
-def pick(combo: QComboBox, data) -> None:
-    """Choose an entry as a click in the list does (``activated`` follows the new index)."""
-    combo.setCurrentIndex(combo.findData(data))
-    combo.activated.emit(combo.currentIndex())
-
-
-def input_shape(window):
-    return next(n for n in window.document.graph if n.type == "Input").params["shape"]
 
 
 def test_the_picker_lists_every_dataset_grouped_and_a_csv_file(window):
