@@ -155,3 +155,16 @@ def step_inspector(qtbot):
         inspector.set_canvas(None)
         scene.detach()
         model.close()
+
+
+@pytest.fixture
+def loss_plot(qtbot):
+    """A shown LossPlot of a readable size (800 × 260)."""
+    from gui.plots.loss import LossPlot
+
+    widget = LossPlot()
+    qtbot.addWidget(widget)
+    widget.resize(800, 260)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

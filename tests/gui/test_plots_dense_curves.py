@@ -10,13 +10,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg
-from gui.plots import GradientPlot, LossPlot
+from gui.plots import GradientPlot
 from gui.plots.common import DENSE_POINTS
 from gui.plots.loss_series import SERIES
 
@@ -55,16 +54,6 @@ def slices_missing(image: QImage, view, vb, xs: np.ndarray, y: float, color: QCo
         if not (np.abs(band - target).max(axis=-1) <= tol).any():
             missing.append((round(a), round(b)))
     return missing
-
-
-@pytest.fixture
-def loss_plot(qtbot):
-    widget = LossPlot()
-    qtbot.addWidget(widget)
-    widget.resize(800, 260)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def test_every_loss_curve_is_drawn_across_two_thousand_epochs(loss_plot):

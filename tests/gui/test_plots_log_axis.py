@@ -17,13 +17,8 @@ DECADE = re.compile(r"^(0\.0?1|1|10|100|1e-?\d+)$")
 
 
 @pytest.fixture
-def plot(qtbot):
-    widget = LossPlot()
-    qtbot.addWidget(widget)
-    widget.resize(800, 260)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def plot(loss_plot):
+    return loss_plot
 
 
 def show_loss(plot: LossPlot, qtbot, low: float, high: float) -> None:
